@@ -1,0 +1,360 @@
+"""Executes the course: every notebook, in order, with the real tslab kernel through nbclient.
+
+For each notebook it shows progress (name, cells done of total, seconds), gives each cell a
+timeout, and stops at the first failing cell with a report that names the notebook, the cell
+number (counting every cell from 1, as JupyterLab lists them) and the error. A failure is:
+a thrown error or a TypeScript type error (tslab answers with an error status and writes the
+error on stderr), a kernel that dies, a cell that runs past its timeout, and an error thrown
+asynchronously after its cell returned. For the last kind, a hidden first execution records
+every uncaught exception and unhandled rejection in the kernel, and a hidden check after each
+cell lets pending timers and promise jobs run, then fails if anything was recorded (tslab on
+its own only prints such errors into whichever cell happens to run next, or nowhere when none
+runs). The hidden executions leave no trace in the notebook.
+
+It writes the executed notebooks to build/notebooks/ and an HTML export with an index page to
+build/course/, each file atomically. The source notebooks are rewritten (with fresh outputs)
+only with --refresh, and only after they ran without error.
+
+Exit status: 0 when every notebook ran, 1 when one failed, 2 for bad arguments.
+"""
+
+from __future__ import annotations
+
+import argparse
+import html
+import json
+import os
+import re
+import sys
+import tempfile
+import time
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+import nbformat
+from nbclient import NotebookClient
+from nbclient.exceptions import CellExecutionError, CellTimeoutError, DeadKernelError
+from nbconvert import HTMLExporter
+
+ROOT = Path(__file__).resolve().parent.parent
+KERNEL_NAME = "tslab"
+TYPE_ERROR = re.compile(r"^\d+:\d+ - ", re.MULTILINE)
+RECORD_LATE_ERRORS = """
+(globalThis as any).__spotlightLateErrors = [] as unknown[];
+process.on("uncaughtException", (error) => (globalThis as any).__spotlightLateErrors.push(error));
+process.on("unhandledRejection", (reason) => (globalThis as any).__spotlightLateErrors.push(reason));
+"""
+# A timer of 0 ms runs after the cell's own 0 ms timers and after its promise jobs, so errors
+# they throw are recorded by the time it fires.
+CHECK_LATE_ERRORS = """
+await new Promise<void>((resolve) => setTimeout(resolve, 0));
+{
+  const late: unknown[] = (globalThis as any).__spotlightLateErrors.splice(0);
+  for (const error of late) {
+    console.error(error instanceof Error ? (error.stack ?? String(error)) : String(error));
+  }
+  if (late.length > 0) throw new Error("spotlight: asynchronous error");
+}
+"""
+# Stack frames inside tslab or Node itself say nothing about the learner's code.
+NOISE_FRAME = re.compile(r"^\s+at .*(node_modules/tslab/|node:internal|node:vm|sigintHandlersWrap)")
+
+
+@dataclass
+class Failure:
+    notebook: str
+    cell: int | None
+    kind: str
+    message: str
+    source: str
+
+    def describe(self) -> str:
+        where = f"{self.notebook}, cell {self.cell}" if self.cell else self.notebook
+        lines = [f"course: FAILED {where}: {self.kind}"]
+        if self.source:
+            excerpt = self.source.strip().splitlines()
+            shown = excerpt[:6] + (["..."] if len(excerpt) > 6 else [])
+            lines.append("  cell source:")
+            lines.extend(f"    | {line}" for line in shown)
+        lines.append("  error:")
+        lines.extend(f"    {line}" for line in self.message.strip().splitlines())
+        return "\n".join(lines)
+
+
+class NotebookFailed(Exception):
+    def __init__(self, failure: Failure):
+        super().__init__(failure.describe())
+        self.failure = failure
+
+
+class Progress:
+    """One live line on a terminal; on a log (CI), a line when a notebook starts, at most one
+    every few seconds while it runs, and one when it ends."""
+
+    def __init__(self, stream=sys.stdout):
+        self.stream = stream
+        self.live = stream.isatty()
+        self.last_print = 0.0
+
+    def update(self, label: str, done: int, total: int, started: float, final: bool = False):
+        now = time.monotonic()
+        text = f"{label}  {done}/{total} cells  {now - started:5.1f} s"
+        if self.live:
+            self.stream.write("\r\x1b[2K" + text + ("\n" if final else ""))
+        elif final or now - self.last_print >= 5.0:
+            self.stream.write(text + "\n")
+            self.last_print = now
+        self.stream.flush()
+
+
+def error_text(cell) -> str:
+    """The error as tslab wrote it (stderr), without the frames of tslab and Node themselves."""
+    parts = []
+    for output in cell.get("outputs", []):
+        if output.get("output_type") == "stream" and output.get("name") == "stderr":
+            parts.append(output.get("text", ""))
+        elif output.get("output_type") == "error":
+            parts.append(f"{output.get('ename')}: {output.get('evalue')}")
+    lines = "".join(parts).splitlines()
+    return "\n".join(line for line in lines if not NOISE_FRAME.match(line)) or "(no message)"
+
+
+def execute_notebook(path: Path, timeout: float, progress: Progress, label: str):
+    """Runs every cell of the notebook at `path` in a fresh kernel; returns the executed
+    notebook or raises NotebookFailed."""
+    nb = nbformat.read(path, as_version=4)
+    name = display_name(path)
+    spec = nb.metadata.get("kernelspec", {}).get("name")
+    if spec != KERNEL_NAME:
+        raise NotebookFailed(
+            Failure(name, None, "wrong kernel", f"kernelspec is {spec!r}; expected {KERNEL_NAME!r}", "")
+        )
+    client = NotebookClient(
+        nb,
+        timeout=timeout,
+        kernel_name=KERNEL_NAME,
+        record_timing=False,
+        coalesce_streams=True,
+        shutdown_kernel="immediate",
+        resources={"metadata": {"path": str(path.parent)}},
+    )
+    total = len(nb.cells)
+    started = time.monotonic()
+    current = {"cell": None}
+
+    def fail(kind: str, index: int | None, message: str) -> NotebookFailed:
+        source = nb.cells[index].source if index is not None else ""
+        cell_number = index + 1 if index is not None else None
+        return NotebookFailed(Failure(name, cell_number, kind, message, source))
+
+    for cell in nb.cells:
+        if cell.cell_type == "code":
+            cell.outputs = []
+            cell.execution_count = None
+
+    client.reset_execution_trackers()
+    try:
+        with client.setup_kernel():
+            reply = client.wait_for_reply(client.kc.kernel_info())
+            nb.metadata["language_info"] = reply["content"]["language_info"]
+            # The hidden executions run in a slot after the last cell, removed at the end.
+            nb.cells.append(nbformat.v4.new_code_cell(""))
+
+            def run_hidden(source: str):
+                nb.cells[total] = nbformat.v4.new_code_cell(source, id="spotlight-hidden")
+                client.execute_cell(nb.cells[total], total, store_history=False)
+
+            try:
+                run_hidden(RECORD_LATE_ERRORS)
+                count = 0
+                for index in range(total):
+                    current["cell"] = index
+                    cell = nb.cells[index]
+                    if cell.cell_type == "code" and cell.source.strip():
+                        count += 1
+                        try:
+                            client.execute_cell(cell, index, execution_count=count)
+                        except CellTimeoutError:
+                            raise fail(
+                                "timeout",
+                                index,
+                                f"the cell ran longer than the {timeout:g} s cell timeout "
+                                "(--timeout sets it)",
+                            ) from None
+                        except CellExecutionError:
+                            stderr = error_text(cell)
+                            kind = "TypeScript error" if TYPE_ERROR.search(stderr) else "thrown error"
+                            raise fail(kind, index, stderr) from None
+                        try:
+                            run_hidden(CHECK_LATE_ERRORS)
+                        except CellExecutionError:
+                            # Keep what the check printed, not the trace of its own throw.
+                            text = error_text(nb.cells[total])
+                            message = text[: text.find("Error: spotlight: asynchronous")].strip()
+                            raise fail(
+                                "asynchronous error, thrown by a callback or promise after the "
+                                "cell returned (this cell's, or a timer set by an earlier cell)",
+                                index,
+                                message,
+                            ) from None
+                    progress.update(label, index + 1, total, started)
+            finally:
+                nb.cells.pop()
+    except DeadKernelError as error:
+        raise fail("kernel died", current["cell"], str(error) or "the kernel process exited")
+    except RuntimeError as error:
+        if "died" in str(error).lower():
+            raise fail("kernel died", current["cell"], str(error))
+        raise
+    progress.update(label, total, total, started, final=True)
+    return nb
+
+
+def display_name(path: Path) -> str:
+    try:
+        return str(path.resolve().relative_to(ROOT))
+    except ValueError:
+        return str(path)
+
+
+def write_atomically(path: Path, text: str):
+    """Writes through a temporary file in the same folder and a rename, so that a reader (or a
+    run that is interrupted) never sees half a file."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(handle, "w", encoding="utf-8", newline="\n") as file:
+            file.write(text)
+        os.replace(temporary, path)
+    except BaseException:
+        if os.path.exists(temporary):
+            os.unlink(temporary)
+        raise
+
+
+def notebook_text(nb) -> str:
+    return nbformat.writes(nb) + "\n"
+
+
+def chapter_title(nb, fallback: str) -> str:
+    for cell in nb.cells:
+        if cell.cell_type == "markdown":
+            for line in cell.source.splitlines():
+                if line.startswith("# "):
+                    return line[2:].strip()
+    return fallback
+
+
+def export_html(executed: list[tuple[Path, object]], out: Path):
+    exporter = HTMLExporter(template_name="lab")
+    entries = []
+    for path, nb in executed:
+        body, _ = exporter.from_notebook_node(nb)
+        page = f"{path.stem}.html"
+        write_atomically(out / page, body)
+        entries.append((page, chapter_title(nb, path.stem)))
+    items = "\n".join(
+        f'    <li><a href="{html.escape(page)}">{html.escape(title)}</a></li>'
+        for page, title in entries
+    )
+    index = f"""<!DOCTYPE html>
+<html lang="en">
+<head>
+  <meta charset="utf-8">
+  <title>Spotlight: a hands-on course on attention</title>
+</head>
+<body>
+  <h1>Spotlight: a hands-on course on attention</h1>
+  <p>The chapters, executed with the TypeScript kernel:</p>
+  <ol>
+{items}
+  </ol>
+</body>
+</html>
+"""
+    write_atomically(out / "index.html", index)
+
+
+def parse_args(argv):
+    parser = argparse.ArgumentParser(
+        prog="npm run course --",
+        description="Execute the course's notebooks with the tslab kernel and export them.",
+    )
+    parser.add_argument(
+        "notebooks",
+        nargs="*",
+        type=Path,
+        help="notebooks to run, in this order (default: every notebooks/*.ipynb, by name)",
+    )
+    parser.add_argument("--timeout", type=float, default=300, help="seconds per cell (300)")
+    parser.add_argument(
+        "--out", type=Path, default=ROOT / "build", help="where executed notebooks go (build/)"
+    )
+    parser.add_argument(
+        "--refresh",
+        action="store_true",
+        help="also rewrite the source notebooks with their fresh outputs (for authors)",
+    )
+    parser.add_argument("--no-html", action="store_true", help="skip the HTML export")
+    parser.add_argument("--report", type=Path, help="write a JSON report of the run here")
+    parser.add_argument(
+        "--keep-going", action="store_true", help="run every notebook even after a failure"
+    )
+    args = parser.parse_args(argv)
+    if args.timeout <= 0:
+        parser.error(f"--timeout must be a positive number of seconds; got {args.timeout:g}")
+    if not args.notebooks:
+        args.notebooks = sorted((ROOT / "notebooks").glob("*.ipynb"))
+        if not args.notebooks:
+            parser.error("no notebooks found in notebooks/")
+    for path in args.notebooks:
+        if path.suffix != ".ipynb" or not path.is_file():
+            parser.error(f"not a notebook file: {path}")
+    return args
+
+
+def main(argv=None) -> int:
+    args = parse_args(argv)
+    os.environ.setdefault("JUPYTER_PREFER_ENV_PATH", "1")
+    progress = Progress()
+    executed, failures, timings = [], [], {}
+    count = len(args.notebooks)
+    print(f"course: running {count} notebook{'s' if count != 1 else ''} with the tslab kernel")
+    for number, path in enumerate(args.notebooks, start=1):
+        label = f"[{number}/{count}] {path.stem}"
+        started = time.monotonic()
+        try:
+            nb = execute_notebook(path, args.timeout, progress, label)
+        except NotebookFailed as error:
+            if progress.live:
+                sys.stdout.write("\n")
+            sys.stdout.flush()
+            print(error.failure.describe(), file=sys.stderr)
+            failures.append(error.failure)
+            if args.keep_going:
+                continue
+            break
+        timings[display_name(path)] = round(time.monotonic() - started, 1)
+        text = notebook_text(nb)
+        write_atomically(args.out / "notebooks" / path.name, text)
+        if args.refresh and path.read_text(encoding="utf-8") != text:
+            write_atomically(path, text)
+            print(f"course: refreshed the outputs stored in {display_name(path)}")
+        executed.append((path, nb))
+
+    if executed and not args.no_html:
+        export_html(executed, args.out / "course")
+    if args.report:
+        report = {"failures": [asdict(f) for f in failures], "seconds": timings}
+        write_atomically(args.report, json.dumps(report, indent=2) + "\n")
+    if failures:
+        print(f"course: {len(failures)} notebook(s) failed; see above", file=sys.stderr)
+        return 1
+    where = display_name(args.out)
+    html_note = "" if args.no_html else f" and {where}/course/index.html"
+    print(f"course: all {count} notebooks ran; executed copies in {where}/notebooks/{html_note}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
