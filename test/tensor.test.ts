@@ -1,0 +1,245 @@
+import { expect } from "chai";
+import { Matrix, fromFlat, identity, isMatrix, matrix, toArray, zeros } from "../src/tensor";
+
+describe("Matrix", () => {
+  it("stores entries row-major with a readonly shape", () => {
+    const m = new Matrix(new Float64Array([1, 2, 3, 4, 5, 6]), 2, 3);
+    expect(m.shape).to.deep.equal([2, 3]);
+    expect([m.rows, m.cols]).to.deep.equal([2, 3]);
+    expect(m.get(1, 0)).to.equal(4);
+    expect(Object.isFrozen(m.shape)).to.equal(true);
+  });
+
+  it("rejects data whose length does not match the shape", () => {
+    expect(() => new Matrix(new Float64Array(5), 2, 3)).to.throw(
+      RangeError,
+      /^Matrix: data must have rows \* cols = 6 entries for shape \[2, 3\]; got 5$/,
+    );
+  });
+
+  it("rejects data that is not a Float64Array", () => {
+    expect(() => new Matrix([1, 2] as unknown as Float64Array, 1, 2)).to.throw(
+      TypeError,
+      /^Matrix: data must be a Float64Array; got array$/,
+    );
+  });
+
+  it("rejects zero rows", () => {
+    expect(() => new Matrix(new Float64Array(0), 0, 3)).to.throw(
+      RangeError,
+      /^Matrix: rows must be an integer >= 1; got 0$/,
+    );
+  });
+});
+
+describe("Matrix.get", () => {
+  it("reads entry (i, j)", () => {
+    expect(
+      matrix([
+        [1, 2],
+        [3, 4],
+      ]).get(0, 1),
+    ).to.equal(2);
+  });
+
+  it("rejects an index out of range", () => {
+    expect(() => matrix([[1, 2]]).get(1, 0)).to.throw(RangeError, /^get: i must be < 1; got 1$/);
+    expect(() => matrix([[1, 2]]).get(0, -1)).to.throw(
+      RangeError,
+      /^get: j must be an integer >= 0/,
+    );
+  });
+});
+
+describe("Matrix.row and Matrix.column", () => {
+  it("copy one row or column out as a plain array", () => {
+    const m = matrix([
+      [1, 2, 3],
+      [4, 5, 6],
+    ]);
+    expect(m.row(1)).to.deep.equal([4, 5, 6]);
+    expect(m.column(2)).to.deep.equal([3, 6]);
+  });
+
+  it("return copies that do not write back", () => {
+    const m = matrix([[1, 2]]);
+    m.row(0)[0] = 99;
+    m.column(1)[0] = 99;
+    expect(m.toArray()).to.deep.equal([[1, 2]]);
+  });
+
+  it("reject an index out of range", () => {
+    expect(() => matrix([[1, 2]]).row(2)).to.throw(RangeError, /^row: i must be < 1; got 2$/);
+    expect(() => matrix([[1, 2]]).column(2)).to.throw(RangeError, /^column: j must be < 2; got 2$/);
+  });
+});
+
+describe("matrix", () => {
+  it("builds a Matrix from nested arrays", () => {
+    const m = matrix([
+      [1, 2, 3],
+      [4, 5, 6],
+    ]);
+    expect(m.shape).to.deep.equal([2, 3]);
+    expect(Array.from(m.data)).to.deep.equal([1, 2, 3, 4, 5, 6]);
+  });
+
+  it("round-trips through toArray", () => {
+    const rows = [
+      [0.5, -1],
+      [2, 3e-12],
+      [7, 8],
+    ];
+    expect(matrix(rows).toArray()).to.deep.equal(rows);
+  });
+
+  it("builds a 1×1 matrix", () => {
+    expect(matrix([[7]]).shape).to.deep.equal([1, 1]);
+  });
+
+  it("copies its input, so later edits to the arrays do not leak in", () => {
+    const rows = [[1, 2]];
+    const m = matrix(rows);
+    rows[0][0] = 99;
+    expect(m.get(0, 0)).to.equal(1);
+  });
+
+  it("names the ragged row and the expected length", () => {
+    expect(() =>
+      matrix([
+        [1, 2, 3, 4],
+        [1, 2, 3, 4],
+        [1, 2, 3],
+      ]),
+    ).to.throw(RangeError, /^matrix: row 2 has 3 entries; expected 4 like row 0$/);
+  });
+
+  it("rejects an empty list of rows", () => {
+    expect(() => matrix([])).to.throw(
+      RangeError,
+      /^matrix: rows is empty; expected at least one row$/,
+    );
+  });
+
+  it("rejects an empty first row", () => {
+    expect(() => matrix([[]])).to.throw(RangeError, /^matrix: row 0 is empty/);
+  });
+
+  it("names a NaN entry by its position", () => {
+    expect(() =>
+      matrix([
+        [1, 2],
+        [NaN, 4],
+      ]),
+    ).to.throw(RangeError, /^matrix: rows\[1\]\[0\] is NaN/);
+  });
+
+  it("rejects Infinity", () => {
+    expect(() => matrix([[Infinity]])).to.throw(RangeError, /^matrix: rows\[0\]\[0\] is Infinity/);
+  });
+
+  it("rejects an entry that is not a number with a TypeError", () => {
+    expect(() => matrix([[1, "2" as unknown as number]])).to.throw(
+      TypeError,
+      /^matrix: rows\[0\]\[1\] must be a number; got string$/,
+    );
+  });
+
+  it("rejects a row that is not an array with a TypeError", () => {
+    expect(() => matrix([[1], 2 as unknown as number[]])).to.throw(
+      TypeError,
+      /^matrix: row 1 must be an array; got number$/,
+    );
+  });
+
+  it("rejects a non-array with a TypeError", () => {
+    expect(() => matrix("abc" as unknown as number[][])).to.throw(
+      TypeError,
+      /^matrix: rows must be an array; got string$/,
+    );
+  });
+});
+
+describe("fromFlat", () => {
+  it("reads a flat list row-major", () => {
+    expect(fromFlat([1, 2, 3, 4, 5, 6], 2, 3).toArray()).to.deep.equal([
+      [1, 2, 3],
+      [4, 5, 6],
+    ]);
+  });
+
+  it("copies its input", () => {
+    const data = new Float64Array([1, 2]);
+    const m = fromFlat(data, 1, 2);
+    data[0] = 99;
+    expect(m.get(0, 0)).to.equal(1);
+  });
+
+  it("rejects a length that does not match the shape", () => {
+    expect(() => fromFlat([1, 2, 3], 2, 2)).to.throw(
+      RangeError,
+      /^fromFlat: data must have rows \* cols = 4 entries; got 3$/,
+    );
+  });
+
+  it("names a NaN entry by its row and column", () => {
+    expect(() => fromFlat([1, 2, 3, NaN], 2, 2)).to.throw(
+      RangeError,
+      /^fromFlat: data\[1, 1\] is NaN/,
+    );
+  });
+
+  it("rejects a fractional row count", () => {
+    expect(() => fromFlat([1, 2], 1.5, 2)).to.throw(
+      RangeError,
+      /^fromFlat: rows must be an integer/,
+    );
+  });
+});
+
+describe("zeros", () => {
+  it("builds a matrix of zeros of the given shape", () => {
+    expect(zeros(2, 3).toArray()).to.deep.equal([
+      [0, 0, 0],
+      [0, 0, 0],
+    ]);
+  });
+
+  it("rejects an empty shape", () => {
+    expect(() => zeros(2, 0)).to.throw(RangeError, /^zeros: cols must be an integer >= 1; got 0$/);
+  });
+});
+
+describe("identity", () => {
+  it("has ones on the diagonal and zeros elsewhere", () => {
+    expect(identity(3).toArray()).to.deep.equal([
+      [1, 0, 0],
+      [0, 1, 0],
+      [0, 0, 1],
+    ]);
+  });
+});
+
+describe("toArray", () => {
+  it("returns the same nested arrays as the method", () => {
+    const m = matrix([
+      [1, 2],
+      [3, 4],
+    ]);
+    expect(toArray(m)).to.deep.equal(m.toArray());
+  });
+
+  it("rejects a non-Matrix with a TypeError", () => {
+    expect(() => toArray([[1]] as unknown as Matrix)).to.throw(
+      TypeError,
+      /^toArray: m must be a Matrix; got array$/,
+    );
+  });
+});
+
+describe("isMatrix", () => {
+  it("is true for a Matrix and false for nested arrays", () => {
+    expect(isMatrix(zeros(1, 1))).to.equal(true);
+    expect(isMatrix([[0]])).to.equal(false);
+  });
+});
