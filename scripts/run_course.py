@@ -40,9 +40,11 @@ ROOT = Path(__file__).resolve().parent.parent
 KERNEL_NAME = "tslab"
 TYPE_ERROR = re.compile(r"^\d+:\d+ - ", re.MULTILINE)
 RECORD_LATE_ERRORS = """
-(globalThis as any).__spotlightLateErrors = [] as unknown[];
-process.on("uncaughtException", (error) => (globalThis as any).__spotlightLateErrors.push(error));
-process.on("unhandledRejection", (reason) => (globalThis as any).__spotlightLateErrors.push(reason));
+{
+  const late: unknown[] = ((globalThis as any).__spotlightLateErrors = []);
+  process.on("uncaughtException", (error) => late.push(error));
+  process.on("unhandledRejection", (reason) => late.push(reason));
+}
 """
 # A timer of 0 ms runs after the cell's own 0 ms timers and after its promise jobs, so errors
 # they throw are recorded by the time it fires.
@@ -127,7 +129,9 @@ def execute_notebook(path: Path, timeout: float, progress: Progress, label: str)
     spec = nb.metadata.get("kernelspec", {}).get("name")
     if spec != KERNEL_NAME:
         raise NotebookFailed(
-            Failure(name, None, "wrong kernel", f"kernelspec is {spec!r}; expected {KERNEL_NAME!r}", "")
+            Failure(
+                name, None, "wrong kernel", f"kernelspec is {spec!r}; expected {KERNEL_NAME!r}", ""
+            )
         )
     client = NotebookClient(
         nb,
@@ -183,7 +187,8 @@ def execute_notebook(path: Path, timeout: float, progress: Progress, label: str)
                             ) from None
                         except CellExecutionError:
                             stderr = error_text(cell)
-                            kind = "TypeScript error" if TYPE_ERROR.search(stderr) else "thrown error"
+                            typed = TYPE_ERROR.search(stderr)
+                            kind = "TypeScript error" if typed else "thrown error"
                             raise fail(kind, index, stderr) from None
                         try:
                             run_hidden(CHECK_LATE_ERRORS)

@@ -33,8 +33,9 @@ node_bin="$(readlink -f "$node_bin")"
   const [major, minor] = process.versions.node.split(".").map(Number);
   const ok = major > 20 || (major === 20 && minor >= 19);
   if (!ok) {
-    console.error(`setup: Node ${process.versions.node} is too old; the course needs Node >= 20.19 ` +
-      `(@observablehq/plot is ESM-only and loads through require() only from 20.19 on).`);
+    console.error(`setup: Node ${process.versions.node} is too old; ` +
+      "the course needs Node >= 20.19 (@observablehq/plot is ESM-only " +
+      "and loads through require() only from 20.19 on).");
     process.exit(1);
   }' || exit 1
 
@@ -46,9 +47,11 @@ command -v "$python_bin" >/dev/null ||
 venv_python="$root/.venv/bin/python"
 if [[ ! -x "$venv_python" ]]; then
   "$python_bin" -c 'import sys; sys.exit(sys.version_info < (3, 11))' ||
-    fail "$("$python_bin" --version 2>&1) is too old; the pinned Jupyter packages need Python >= 3.11."
+    fail "$("$python_bin" --version 2>&1) is too old;" \
+      "the pinned Jupyter packages need Python >= 3.11."
   "$python_bin" -c 'import venv, ensurepip' 2>/dev/null ||
-    fail "'$python_bin' has no working venv module; on Debian or Ubuntu: apt-get install python3-venv"
+    fail "'$python_bin' has no working venv module;" \
+      "on Debian or Ubuntu: apt-get install python3-venv"
   step "creating the Python environment in .venv"
   "$python_bin" -m venv "$root/.venv"
 fi

@@ -22,7 +22,9 @@ describe("the output checker", () => {
     makeNotebook([{ source: "console.log(x)", stdout, tags }]);
 
   it("passes identical outputs", () => {
-    expect(compareNotebooks(committed("0.3000\n"), committed("0.3000\n"), config)).to.deep.equal([]);
+    expect(compareNotebooks(committed("0.3000\n"), committed("0.3000\n"), config)).to.deep.equal(
+      [],
+    );
   });
 
   it("passes a number that moved within the tolerance", () => {

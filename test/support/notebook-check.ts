@@ -110,7 +110,8 @@ export function compareNotebooks(
   config: CheckConfig = loadConfig(),
 ): CellMismatch[] {
   if (committed.cells.length !== executed.cells.length) {
-    const diff = `committed notebook has ${committed.cells.length} cells; executed has ${executed.cells.length}`;
+    const counts = `${committed.cells.length} cells committed, ${executed.cells.length} executed`;
+    const diff = `the notebooks differ in their number of cells: ${counts}`;
     return [{ cell: 0, diff }];
   }
   const mismatches: CellMismatch[] = [];
@@ -125,7 +126,12 @@ export function compareNotebooks(
     const actual = sanitize(renderOutputs(other), config);
     if (!sameWithinTolerance(expected, actual, config.tolerance)) {
       const label = `cell ${index + 1}`;
-      const diff = createTwoFilesPatch(`${label} (committed)`, `${label} (executed)`, expected, actual);
+      const diff = createTwoFilesPatch(
+        `${label} (committed)`,
+        `${label} (executed)`,
+        expected,
+        actual,
+      );
       mismatches.push({ cell: index + 1, diff: diff.split("\n").slice(2).join("\n") });
     }
   });
@@ -138,8 +144,10 @@ export function describeMismatches(notebook: string, mismatches: CellMismatch[])
   const blocks = mismatches.map(
     ({ cell, diff }) => `${notebook}, cell ${cell}:\n${diff.split("\n").map(clip).join("\n")}`,
   );
-  return `outputs of ${notebook} drifted from the committed ones ` +
-    `(run \`npm run course -- --refresh\` if the change is intended):\n\n${blocks.join("\n")}`;
+  return (
+    `outputs of ${notebook} drifted from the committed ones ` +
+    `(run \`npm run course -- --refresh\` if the change is intended):\n\n${blocks.join("\n")}`
+  );
 }
 
 /** The text a cell tagged `tag` printed (stdout and plain-text results), for fact specs. */
@@ -155,4 +163,20 @@ export function taggedOutput(notebook: Notebook, tag: string): string {
         : joinText(output.data?.["text/plain"] as string | string[] | undefined),
     )
     .join("");
+}
+
+/** Every HTML output of the notebook (figures among them), joined, for fact specs. */
+export function htmlOutputs(notebook: Notebook): string {
+  return notebook.cells
+    .flatMap((cell) => cell.outputs ?? [])
+    .map((output) => joinText(output.data?.["text/html"] as string | string[] | undefined))
+    .join("\n");
+}
+
+/** The number printed right after `label` in a cell's output text, for fact specs. */
+export function numberAfter(text: string, label: string): number {
+  const escaped = label.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+  const match = text.match(new RegExp(`${escaped}\\s*(-?\\d+(?:\\.\\d+)?)`));
+  if (!match) throw new Error(`no number after "${label}" in:\n${text}`);
+  return Number(match[1]);
 }
