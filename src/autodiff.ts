@@ -1,0 +1,1034 @@
+/**
+ * Reverse-mode automatic differentiation over matrices: enough to train the course's toy models
+ * (a GRU encoder–decoder with attention, an attention classifier) in the notebook kernel.
+ *
+ * Every operation returns a {@link Var}: a Matrix value plus, when any input needs a gradient,
+ * the way back to its inputs. Each primitive below keeps its forward and its backward side by
+ * side and saves only what the backward needs. {@link backward} then works in two phases, as in
+ * any reverse-mode system (Griewank & Walther, "Evaluating Derivatives", 2nd ed., 2008, ch. 3):
+ * first it orders the graph so that every node comes after all its inputs, then it walks that
+ * order backwards applying the chain rule, each node adding its contribution to its inputs'
+ * gradients (so a value used twice receives the sum of both contributions).
+ *
+ * Shapes follow the library: row vectors, a batch of B examples is a [B, d] matrix, a weight of
+ * shape [dIn, dOut] is applied as X·W. A batch of B sequences of T steps is laid out time-major
+ * as [T·B, d]: step t of every example in rows t·B … t·B + B − 1, the order in which a recurrent
+ * network produces them (see {@link batchedScores}).
+ */
+
+import { checkArray, checkInteger, checkMask, checkOptions, formatShape, kindOf } from "./check";
+import { Matrix, isMatrix } from "./tensor";
+
+type Backward = (grad: Float64Array) => void;
+
+/**
+ * A node of the computation graph: a Matrix value, its gradient after {@link backward}, and the
+ * primitive that made it.
+ */
+export class Var {
+  /** The value computed in the forward pass. */
+  readonly value: Matrix;
+  /** Whether gradients flow to this node (a parameter, or anything computed from one). */
+  readonly requiresGrad: boolean;
+  /** The primitive that made this node, e.g. "matmul"; "leaf" for parameters and constants. */
+  readonly op: string;
+  /**
+   * ∂loss/∂value after {@link backward}, same layout as `value.data`; undefined before, or when
+   * the node does not require a gradient.
+   */
+  grad: Float64Array | undefined;
+  /** @internal the inputs of the primitive. */
+  readonly parents: readonly Var[];
+  /** @internal adds this node's gradient contribution to its parents' gradients. */
+  readonly backwardFn: Backward | undefined;
+  /** An optional name, shown in error messages and parameter lists. */
+  name: string | undefined;
+
+  constructor(
+    value: Matrix,
+    requiresGrad: boolean,
+    op = "leaf",
+    parents: readonly Var[] = [],
+    backwardFn?: Backward,
+    name?: string,
+  ) {
+    if (!isMatrix(value)) throw new TypeError(`Var: value must be a Matrix; got ${kindOf(value)}`);
+    this.value = value;
+    this.requiresGrad = requiresGrad;
+    this.op = op;
+    this.parents = parents;
+    this.backwardFn = backwardFn;
+    this.name = name;
+  }
+
+  /** The value's shape `[rows, cols]`. */
+  get shape(): readonly [number, number] {
+    return this.value.shape;
+  }
+
+  /** The gradient as a Matrix of the value's shape (zeros if none has arrived). */
+  gradMatrix(): Matrix {
+    const data = this.grad
+      ? Float64Array.from(this.grad)
+      : new Float64Array(this.value.data.length);
+    return new Matrix(data, this.value.rows, this.value.cols);
+  }
+}
+
+/**
+ * A trainable leaf: gradients flow into it.
+ *
+ * @param value its initial value, any shape.
+ * @param name optional, for parameter lists and messages.
+ * @example const w = parameter(randomMatrix(createRandom(1), 3, 2, { std: 0.1 }), "w");
+ */
+export function parameter(value: Matrix, name?: string): Var {
+  return new Var(value, true, "leaf", [], undefined, name);
+}
+
+/**
+ * A constant leaf: inputs, targets, masks; no gradient is kept for it.
+ *
+ * @example const x = constant(matrix([[1, 2]]));
+ */
+export function constant(value: Matrix): Var {
+  return new Var(value, false);
+}
+
+/** Adds `delta` into the gradient of `v`, allocating it on first use. */
+function accumulate(v: Var, delta: Float64Array): void {
+  if (!v.requiresGrad) return;
+  if (v.grad === undefined) {
+    v.grad = Float64Array.from(delta);
+    return;
+  }
+  const g = v.grad;
+  for (let k = 0; k < g.length; k++) g[k] += delta[k];
+}
+
+/** Makes the node of a primitive; keeps the backward only when some input needs a gradient. */
+function node(op: string, value: Matrix, parents: Var[], backwardFn: Backward): Var {
+  const requiresGrad = parents.some((p) => p.requiresGrad);
+  return new Var(
+    value,
+    requiresGrad,
+    op,
+    requiresGrad ? parents : [],
+    requiresGrad ? backwardFn : undefined,
+  );
+}
+
+function checkVar(fn: string, argName: string, value: unknown): asserts value is Var {
+  if (!(value instanceof Var)) {
+    throw new TypeError(
+      `${fn}: ${argName} must be a Var (from parameter(), constant() or an op); got ${kindOf(value)}`,
+    );
+  }
+}
+
+function checkSame(fn: string, a: Var, b: Var): void {
+  if (a.value.rows !== b.value.rows || a.value.cols !== b.value.cols) {
+    throw new RangeError(
+      `${fn}: a and b must have the same shape; got a ${formatShape(a.shape)}, b ${formatShape(b.shape)}`,
+    );
+  }
+}
+
+// NOTE: plain loops instead of TypedArray.prototype.map, which V8 runs several times slower.
+function scaled(x: Float64Array, s: number): Float64Array {
+  const out = new Float64Array(x.length);
+  for (let k = 0; k < x.length; k++) out[k] = x[k] * s;
+  return out;
+}
+
+function make(rows: number, cols: number, data = new Float64Array(rows * cols)): Matrix {
+  return new Matrix(data, rows, cols);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Products and sums
+// ---------------------------------------------------------------------------------------------
+
+/** out = a·b into a fresh array; (n, k)·(k, m) → (n, m), i-k-j order over contiguous rows. */
+function product(a: Float64Array, b: Float64Array, n: number, k: number, m: number): Float64Array {
+  const out = new Float64Array(n * m);
+  for (let i = 0; i < n; i++) {
+    const outRow = i * m;
+    for (let p = 0; p < k; p++) {
+      const aip = a[i * k + p];
+      if (aip === 0) continue;
+      const bRow = p * m;
+      for (let j = 0; j < m; j++) out[outRow + j] += aip * b[bRow + j];
+    }
+  }
+  return out;
+}
+
+/** out = a·bᵀ; (n, k)·(m, k)ᵀ → (n, m), row-by-row dot products. */
+function productTransB(
+  a: Float64Array,
+  b: Float64Array,
+  n: number,
+  k: number,
+  m: number,
+): Float64Array {
+  const out = new Float64Array(n * m);
+  for (let i = 0; i < n; i++) {
+    for (let j = 0; j < m; j++) {
+      let s = 0;
+      for (let p = 0; p < k; p++) s += a[i * k + p] * b[j * k + p];
+      out[i * m + j] = s;
+    }
+  }
+  return out;
+}
+
+/** out = aᵀ·b; (n, k)ᵀ·(n, m) → (k, m). */
+function productTransA(
+  a: Float64Array,
+  b: Float64Array,
+  n: number,
+  k: number,
+  m: number,
+): Float64Array {
+  const out = new Float64Array(k * m);
+  for (let i = 0; i < n; i++) {
+    for (let p = 0; p < k; p++) {
+      const aip = a[i * k + p];
+      if (aip === 0) continue;
+      for (let j = 0; j < m; j++) out[p * m + j] += aip * b[i * m + j];
+    }
+  }
+  return out;
+}
+
+/**
+ * Matrix product.
+ *
+ * C = A·B, ∂L/∂A = ∂L/∂C·Bᵀ, ∂L/∂B = Aᵀ·∂L/∂C
+ *
+ * @param a shape [n, k].
+ * @param b shape [k, m].
+ * @returns shape [n, m].
+ * @example matmul(x, w) // x [B, dIn], w [dIn, dOut] → [B, dOut]
+ */
+export function matmul(a: Var, b: Var): Var {
+  checkVar("matmul", "a", a);
+  checkVar("matmul", "b", b);
+  const [n, k] = a.shape;
+  const [k2, m] = b.shape;
+  if (k !== k2) {
+    throw new RangeError(
+      `matmul: a and b must share the inner dimension (columns of a, rows of b); ` +
+        `got a ${formatShape(a.shape)}, b ${formatShape(b.shape)}`,
+    );
+  }
+  const A = a.value.data;
+  const B = b.value.data;
+  return node("matmul", make(n, m, product(A, B, n, k, m)), [a, b], (g) => {
+    if (a.requiresGrad) accumulate(a, productTransB(g, B, n, m, k)); // (n, m)·(k, m)ᵀ → (n, k)
+    if (b.requiresGrad) accumulate(b, productTransA(A, g, n, k, m)); // (n, k)ᵀ·(n, m) → (k, m)
+  });
+}
+
+/**
+ * Elementwise sum of two matrices of one shape, or of a matrix and a bias row broadcast to every
+ * row.
+ *
+ * C = A + B, or C_ij = A_ij + b_j when b has shape [1, cols]; ∂L/∂b_j = Σ_i ∂L/∂C_ij
+ *
+ * @param a shape [n, d].
+ * @param b shape [n, d], or [1, d] (a bias row).
+ * @returns shape [n, d].
+ * @example add(matmul(x, w), bias) // bias [1, dOut]
+ */
+export function add(a: Var, b: Var): Var {
+  checkVar("add", "a", a);
+  checkVar("add", "b", b);
+  const [n, d] = a.shape;
+  const broadcast = b.value.rows === 1 && n !== 1 && b.value.cols === d;
+  if (!broadcast) checkSame("add", a, b);
+  const A = a.value.data;
+  const B = b.value.data;
+  const out = new Float64Array(n * d);
+  for (let k = 0; k < out.length; k++) out[k] = A[k] + B[broadcast ? k % d : k];
+  return node("add", make(n, d, out), [a, b], (g) => {
+    accumulate(a, g);
+    if (!b.requiresGrad) return;
+    if (!broadcast) return accumulate(b, g);
+    const gb = new Float64Array(d);
+    for (let k = 0; k < g.length; k++) gb[k % d] += g[k];
+    accumulate(b, gb);
+  });
+}
+
+/**
+ * Elementwise difference of two matrices of one shape.
+ *
+ * C = A − B
+ *
+ * @example sub(one, z) // 1 − z in a GRU
+ */
+export function sub(a: Var, b: Var): Var {
+  checkVar("sub", "a", a);
+  checkVar("sub", "b", b);
+  checkSame("sub", a, b);
+  const A = a.value.data;
+  const B = b.value.data;
+  const out = new Float64Array(A.length);
+  for (let k = 0; k < out.length; k++) out[k] = A[k] - B[k];
+  return node("sub", make(a.value.rows, a.value.cols, out), [a, b], (g) => {
+    accumulate(a, g);
+    if (b.requiresGrad) accumulate(b, scaled(g, -1));
+  });
+}
+
+/**
+ * Elementwise (Hadamard) product of two matrices of one shape, or of a matrix and a column
+ * [n, 1] broadcast across each row (a per-example gate or mask).
+ *
+ * C = A ⊙ B, ∂L/∂A = ∂L/∂C ⊙ B, ∂L/∂B = ∂L/∂C ⊙ A
+ *
+ * @param a shape [n, d].
+ * @param b shape [n, d], or [n, 1].
+ * @example mul(z, h) // the update gate applied to the previous state
+ */
+export function mul(a: Var, b: Var): Var {
+  checkVar("mul", "a", a);
+  checkVar("mul", "b", b);
+  const [n, d] = a.shape;
+  const column = b.value.cols === 1 && d !== 1 && b.value.rows === n;
+  if (!column) checkSame("mul", a, b);
+  const A = a.value.data;
+  const B = b.value.data;
+  const out = new Float64Array(n * d);
+  for (let k = 0; k < out.length; k++) out[k] = A[k] * B[column ? Math.floor(k / d) : k];
+  return node("mul", make(n, d, out), [a, b], (g) => {
+    if (a.requiresGrad) {
+      const ga = new Float64Array(g.length);
+      for (let k = 0; k < g.length; k++) ga[k] = g[k] * B[column ? Math.floor(k / d) : k];
+      accumulate(a, ga);
+    }
+    if (b.requiresGrad) {
+      const gb = new Float64Array(B.length);
+      for (let k = 0; k < g.length; k++) gb[column ? Math.floor(k / d) : k] += g[k] * A[k];
+      accumulate(b, gb);
+    }
+  });
+}
+
+/**
+ * Multiplies every entry by a constant.
+ *
+ * C = s·A
+ *
+ * @example scale(scores, 1 / Math.sqrt(dK))
+ */
+export function scale(a: Var, s: number): Var {
+  checkVar("scale", "a", a);
+  if (typeof s !== "number" || !Number.isFinite(s)) {
+    throw new RangeError(`scale: s must be a finite number; got ${String(s)}`);
+  }
+  const out = scaled(a.value.data, s);
+  return node("scale", make(a.value.rows, a.value.cols, out), [a], (g) =>
+    accumulate(a, scaled(g, s)),
+  );
+}
+
+/**
+ * The sum of all entries, as a 1×1 matrix.
+ *
+ * s = Σ_ij A_ij, ∂L/∂A_ij = ∂L/∂s
+ */
+export function sum(a: Var): Var {
+  checkVar("sum", "a", a);
+  let total = 0;
+  for (const x of a.value.data) total += x;
+  return node("sum", make(1, 1, Float64Array.of(total)), [a], (g) =>
+    accumulate(a, new Float64Array(a.value.data.length).fill(g[0])),
+  );
+}
+
+/**
+ * The mean of all entries, as a 1×1 matrix.
+ *
+ * μ = (1/N) Σ_ij A_ij, ∂L/∂A_ij = ∂L/∂μ / N
+ */
+export function mean(a: Var): Var {
+  checkVar("mean", "a", a);
+  return scale(sum(a), 1 / a.value.data.length);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Elementwise functions: each saves its output or its input, whichever its derivative needs.
+// ---------------------------------------------------------------------------------------------
+
+function elementwise(
+  op: string,
+  a: Var,
+  f: (x: number) => number,
+  derivative: (x: number, y: number) => number,
+): Var {
+  checkVar(op, "a", a);
+  const X = a.value.data;
+  const Y = new Float64Array(X.length);
+  for (let k = 0; k < X.length; k++) Y[k] = f(X[k]);
+  return node(op, make(a.value.rows, a.value.cols, Y), [a], (g) => {
+    const ga = new Float64Array(g.length);
+    for (let k = 0; k < g.length; k++) ga[k] = g[k] * derivative(X[k], Y[k]);
+    accumulate(a, ga);
+  });
+}
+
+/** Hyperbolic tangent, elementwise; tanh′(x) = 1 − tanh²(x), from the saved output. */
+export function tanh(a: Var): Var {
+  return elementwise("tanh", a, Math.tanh, (_x, y) => 1 - y * y);
+}
+
+/** Logistic sigmoid σ(x) = 1 / (1 + e^(−x)), elementwise; σ′ = σ(1 − σ). */
+export function sigmoid(a: Var): Var {
+  // Why two branches: e^(−x) overflows for x below about −709; e^x does not for x < 0.
+  const f = (x: number) => (x >= 0 ? 1 / (1 + Math.exp(-x)) : Math.exp(x) / (1 + Math.exp(x)));
+  return elementwise("sigmoid", a, f, (_x, y) => y * (1 - y));
+}
+
+/** e^x, elementwise; its derivative is its output. */
+export function exp(a: Var): Var {
+  return elementwise("exp", a, Math.exp, (_x, y) => y);
+}
+
+/** Natural logarithm, elementwise; inputs must be > 0 (else a RangeError, not a NaN). */
+export function log(a: Var): Var {
+  checkVar("log", "a", a);
+  const bad = a.value.data.findIndex((x) => !(x > 0));
+  if (bad >= 0) {
+    const [i, j] = [Math.floor(bad / a.value.cols), bad % a.value.cols];
+    throw new RangeError(`log: a[${i}, ${j}] is ${a.value.data[bad]}; expected a number > 0`);
+  }
+  return elementwise("log", a, Math.log, (x) => 1 / x);
+}
+
+/** max(0, x), elementwise; the derivative at 0 is taken as 0. */
+export function relu(a: Var): Var {
+  return elementwise(
+    "relu",
+    a,
+    (x) => (x > 0 ? x : 0),
+    (x) => (x > 0 ? 1 : 0),
+  );
+}
+
+// ---------------------------------------------------------------------------------------------
+// Softmax family
+// ---------------------------------------------------------------------------------------------
+
+/**
+ * Row-wise softmax, optionally masked (true = may attend); a fully masked row gives zeros.
+ *
+ * p_ij = e^(x_ij − max_i) / Σ_l e^(x_il − max_i) over allowed j; ∂L/∂x_ij = p_ij (g_ij − Σ_l g_il p_il)
+ *
+ * @param a scores, shape [n, m].
+ * @param mask optional boolean[][] of shape [n, m].
+ * @returns weights, shape [n, m], each row summing to 1 (or 0 when fully masked).
+ */
+export function softmaxRows(a: Var, mask?: readonly (readonly boolean[])[]): Var {
+  checkVar("softmaxRows", "a", a);
+  const [n, m] = a.shape;
+  if (mask !== undefined) checkMask("softmaxRows", "mask", mask, [n, m], "a");
+  const X = a.value.data;
+  const P = new Float64Array(n * m);
+  for (let i = 0; i < n; i++) {
+    const allowed = mask?.[i];
+    // Why subtract the row maximum: e^x overflows past x ≈ 709, and softmax is unchanged by a
+    // shift, so the largest exponent becomes 0 and no term can overflow.
+    let max = -Infinity;
+    for (let j = 0; j < m; j++) if (!allowed || allowed[j]) max = Math.max(max, X[i * m + j]);
+    if (max === -Infinity) continue; // fully masked: the row stays zero rather than 0/0 = NaN
+    let total = 0;
+    for (let j = 0; j < m; j++) {
+      if (allowed && !allowed[j]) continue;
+      const e = Math.exp(X[i * m + j] - max);
+      P[i * m + j] = e;
+      total += e;
+    }
+    for (let j = 0; j < m; j++) P[i * m + j] /= total;
+  }
+  return node("softmaxRows", make(n, m, P), [a], (g) => {
+    const ga = new Float64Array(n * m);
+    for (let i = 0; i < n; i++) {
+      let dot = 0;
+      for (let j = 0; j < m; j++) dot += g[i * m + j] * P[i * m + j];
+      for (let j = 0; j < m; j++) ga[i * m + j] = P[i * m + j] * (g[i * m + j] - dot);
+    }
+    accumulate(a, ga);
+  });
+}
+
+/**
+ * Row-wise log-softmax, computed stably.
+ *
+ * y_ij = x_ij − log Σ_l e^(x_il); ∂L/∂x_ij = g_ij − p_ij Σ_l g_il
+ *
+ * @param a shape [n, m].
+ * @returns shape [n, m].
+ */
+export function logSoftmaxRows(a: Var): Var {
+  checkVar("logSoftmaxRows", "a", a);
+  const [n, m] = a.shape;
+  const X = a.value.data;
+  const Y = new Float64Array(n * m);
+  for (let i = 0; i < n; i++) {
+    const lse = rowLogSumExp(X, i, m);
+    for (let j = 0; j < m; j++) Y[i * m + j] = X[i * m + j] - lse;
+  }
+  return node("logSoftmaxRows", make(n, m, Y), [a], (g) => {
+    const ga = new Float64Array(n * m);
+    for (let i = 0; i < n; i++) {
+      let total = 0;
+      for (let j = 0; j < m; j++) total += g[i * m + j];
+      for (let j = 0; j < m; j++) ga[i * m + j] = g[i * m + j] - Math.exp(Y[i * m + j]) * total;
+    }
+    accumulate(a, ga);
+  });
+}
+
+function rowLogSumExp(X: Float64Array, i: number, m: number): number {
+  let max = -Infinity;
+  for (let j = 0; j < m; j++) max = Math.max(max, X[i * m + j]);
+  let total = 0;
+  for (let j = 0; j < m; j++) total += Math.exp(X[i * m + j] - max);
+  return max + Math.log(total);
+}
+
+/**
+ * Mean cross-entropy of row-wise logits against integer targets; a target of −1 marks a padded
+ * row that counts for nothing.
+ *
+ * L = −(1/N) Σ_{i: t_i ≥ 0} log softmax(x_i)_{t_i}, N = #{i: t_i ≥ 0};
+ * ∂L/∂x_ij = (p_ij − [j = t_i]) / N
+ *
+ * @param logits shape [n, classes].
+ * @param targets n integers in [0, classes), or −1 to ignore the row.
+ * @returns the loss, 1×1.
+ * @example crossEntropy(logits, [2, 0, -1]) // the third row is padding
+ */
+export function crossEntropy(logits: Var, targets: readonly number[]): Var {
+  const fn = "crossEntropy";
+  checkVar(fn, "logits", logits);
+  checkArray(fn, "targets", targets);
+  const [n, classes] = logits.shape;
+  if (targets.length !== n) {
+    throw new RangeError(
+      `${fn}: targets must have one entry per row of logits (${n}); got ${targets.length}`,
+    );
+  }
+  let counted = 0;
+  targets.forEach((t, i) => {
+    checkInteger(fn, `targets[${i}]`, t, -1);
+    if (t >= classes) {
+      throw new RangeError(
+        `${fn}: targets[${i}] is ${t}; expected a class in [0, ${classes}) or -1`,
+      );
+    }
+    if (t >= 0) counted++;
+  });
+  if (counted === 0)
+    throw new RangeError(`${fn}: every target is -1 (padding); nothing to average`);
+  const X = logits.value.data;
+  const lse = new Float64Array(n);
+  let loss = 0;
+  for (let i = 0; i < n; i++) {
+    if (targets[i] < 0) continue;
+    lse[i] = rowLogSumExp(X, i, classes);
+    loss -= X[i * classes + targets[i]] - lse[i];
+  }
+  return node(fn, make(1, 1, Float64Array.of(loss / counted)), [logits], (g) => {
+    const gx = new Float64Array(n * classes);
+    const s = g[0] / counted;
+    for (let i = 0; i < n; i++) {
+      if (targets[i] < 0) continue;
+      for (let j = 0; j < classes; j++)
+        gx[i * classes + j] = s * Math.exp(X[i * classes + j] - lse[i]);
+      gx[i * classes + targets[i]] -= s;
+    }
+    accumulate(logits, gx);
+  });
+}
+
+// ---------------------------------------------------------------------------------------------
+// Moving rows and columns
+// ---------------------------------------------------------------------------------------------
+
+/**
+ * Joins matrices side by side (same rows) or on top of each other (same columns).
+ *
+ * concat([A, B], "cols") = [A B]; the gradient is split back the same way.
+ *
+ * @param parts one or more Vars.
+ * @param axis "cols" to join side by side, "rows" to stack.
+ */
+export function concat(parts: readonly Var[], axis: "rows" | "cols"): Var {
+  const fn = "concat";
+  checkArray(fn, "parts", parts);
+  if (parts.length === 0) throw new RangeError(`${fn}: parts must not be empty`);
+  parts.forEach((p, k) => checkVar(fn, `parts[${k}]`, p));
+  if (axis !== "rows" && axis !== "cols") {
+    throw new RangeError(`${fn}: axis must be "rows" or "cols"; got ${String(axis)}`);
+  }
+  const shared = axis === "cols" ? 0 : 1;
+  parts.forEach((p, k) => {
+    if (p.shape[shared] !== parts[0].shape[shared]) {
+      throw new RangeError(
+        `${fn}: parts must share their ${axis === "cols" ? "rows" : "columns"} to join along ${axis}; ` +
+          `got parts[0] ${formatShape(parts[0].shape)}, parts[${k}] ${formatShape(p.shape)}`,
+      );
+    }
+  });
+  if (axis === "rows") {
+    const cols = parts[0].value.cols;
+    const rows = parts.reduce((r, p) => r + p.value.rows, 0);
+    const out = new Float64Array(rows * cols);
+    let offset = 0;
+    for (const p of parts) {
+      out.set(p.value.data, offset);
+      offset += p.value.data.length;
+    }
+    return node("concatRows", make(rows, cols, out), [...parts], (g) => {
+      let at = 0;
+      for (const p of parts) {
+        accumulate(p, g.subarray(at, at + p.value.data.length));
+        at += p.value.data.length;
+      }
+    });
+  }
+  const rows = parts[0].value.rows;
+  const cols = parts.reduce((c, p) => c + p.value.cols, 0);
+  const out = new Float64Array(rows * cols);
+  let first = 0;
+  for (const p of parts) {
+    const w = p.value.cols;
+    for (let i = 0; i < rows; i++)
+      out.set(p.value.data.subarray(i * w, (i + 1) * w), i * cols + first);
+    first += w;
+  }
+  return node("concatCols", make(rows, cols, out), [...parts], (g) => {
+    let at = 0;
+    for (const p of parts) {
+      const w = p.value.cols;
+      if (p.requiresGrad) {
+        const gp = new Float64Array(rows * w);
+        for (let i = 0; i < rows; i++) gp.set(g.subarray(i * cols + at, i * cols + at + w), i * w);
+        accumulate(p, gp);
+      }
+      at += w;
+    }
+  });
+}
+
+/**
+ * A block of consecutive columns, [start, end).
+ *
+ * sliceCols(A, s, e)_ij = A_i,(s+j); the gradient lands back in those columns.
+ *
+ * @example sliceCols(gates, 0, hidden) // the reset gate's share of a fused GRU product
+ */
+export function sliceCols(a: Var, start: number, end: number): Var {
+  checkVar("sliceCols", "a", a);
+  const [rows, cols] = a.shape;
+  checkRange("sliceCols", start, end, cols, "columns");
+  const w = end - start;
+  const A = a.value.data;
+  const out = new Float64Array(rows * w);
+  for (let i = 0; i < rows; i++) out.set(A.subarray(i * cols + start, i * cols + end), i * w);
+  return node("sliceCols", make(rows, w, out), [a], (g) => {
+    const ga = new Float64Array(rows * cols);
+    for (let i = 0; i < rows; i++) ga.set(g.subarray(i * w, (i + 1) * w), i * cols + start);
+    accumulate(a, ga);
+  });
+}
+
+/**
+ * A block of consecutive rows, [start, end).
+ *
+ * @example sliceRows(states, b * T, (b + 1) * T) // example b's steps
+ */
+export function sliceRows(a: Var, start: number, end: number): Var {
+  checkVar("sliceRows", "a", a);
+  const [rows, cols] = a.shape;
+  checkRange("sliceRows", start, end, rows, "rows");
+  const out = a.value.data.slice(start * cols, end * cols);
+  return node("sliceRows", make(end - start, cols, out), [a], (g) => {
+    const ga = new Float64Array(rows * cols);
+    ga.set(g, start * cols);
+    accumulate(a, ga);
+  });
+}
+
+function checkRange(fn: string, start: number, end: number, size: number, what: string): void {
+  checkInteger(fn, "start", start, 0);
+  checkInteger(fn, "end", end, 0);
+  if (!(start < end && end <= size)) {
+    throw new RangeError(
+      `${fn}: need 0 <= start < end <= ${size} ${what}; got start ${start}, end ${end}`,
+    );
+  }
+}
+
+/**
+ * Rows of a table picked by index: an embedding lookup.
+ *
+ * out_k = table_(indices_k); ∂L/∂table_r = Σ_{k: indices_k = r} ∂L/∂out_k
+ *
+ * @param table shape [vocabulary, d].
+ * @param indices integers in [0, vocabulary), any number, repeats allowed.
+ * @returns shape [indices.length, d].
+ */
+export function gatherRows(table: Var, indices: readonly number[]): Var {
+  const fn = "gatherRows";
+  checkVar(fn, "table", table);
+  checkArray(fn, "indices", indices);
+  if (indices.length === 0) throw new RangeError(`${fn}: indices must not be empty`);
+  const [vocabulary, d] = table.shape;
+  indices.forEach((r, k) => {
+    checkInteger(fn, `indices[${k}]`, r, 0);
+    if (r >= vocabulary) {
+      throw new RangeError(`${fn}: indices[${k}] is ${r}; the table has ${vocabulary} rows`);
+    }
+  });
+  const T = table.value.data;
+  const out = new Float64Array(indices.length * d);
+  indices.forEach((r, k) => out.set(T.subarray(r * d, (r + 1) * d), k * d));
+  return node(fn, make(indices.length, d, out), [table], (g) => {
+    const gt = new Float64Array(vocabulary * d);
+    indices.forEach((r, k) => {
+      for (let j = 0; j < d; j++) gt[r * d + j] += g[k * d + j];
+    });
+    accumulate(table, gt);
+  });
+}
+
+/**
+ * The transpose.
+ *
+ * (Aᵀ)_ij = A_ji; ∂L/∂A = (∂L/∂Aᵀ)ᵀ
+ *
+ * @example transpose(reshape(scoreColumn, T, B)) // [T·B, 1] → [B, T]
+ */
+export function transpose(a: Var): Var {
+  checkVar("transpose", "a", a);
+  const [rows, cols] = a.shape;
+  const flip = (x: Float64Array, r: number, c: number) => {
+    const out = new Float64Array(r * c);
+    for (let i = 0; i < r; i++) for (let j = 0; j < c; j++) out[j * r + i] = x[i * c + j];
+    return out;
+  };
+  return node("transpose", make(cols, rows, flip(a.value.data, rows, cols)), [a], (g) =>
+    accumulate(a, flip(g, cols, rows)),
+  );
+}
+
+/**
+ * The same entries read with another shape (row-major order kept).
+ *
+ * @example reshape(scoreColumn, T, B) // [T·B, 1] → [T, B]
+ */
+export function reshape(a: Var, rows: number, cols: number): Var {
+  checkVar("reshape", "a", a);
+  checkInteger("reshape", "rows", rows, 1);
+  checkInteger("reshape", "cols", cols, 1);
+  if (rows * cols !== a.value.data.length) {
+    throw new RangeError(
+      `reshape: [${rows}, ${cols}] holds ${rows * cols} entries; a ${formatShape(a.shape)} has ${a.value.data.length}`,
+    );
+  }
+  return node("reshape", make(rows, cols, a.value.data), [a], (g) => accumulate(a, g));
+}
+
+// ---------------------------------------------------------------------------------------------
+// Attention over a batch of sequences
+// ---------------------------------------------------------------------------------------------
+
+/**
+ * Dot-product scores of each example's query against its own T keys.
+ *
+ * s_bt = q_b · k_(t·B + b); ∂L/∂q_b = Σ_t g_bt k_(t·B+b), ∂L/∂k_(t·B+b) = g_bt q_b
+ *
+ * @param queries shape [B, d].
+ * @param keys shape [T·B, d], time-major: example b's key at step t is row t·B + b.
+ * @returns scores, shape [B, T].
+ */
+export function batchedScores(queries: Var, keys: Var): Var {
+  const fn = "batchedScores";
+  checkVar(fn, "queries", queries);
+  checkVar(fn, "keys", keys);
+  const [B, d] = queries.shape;
+  const T = keys.value.rows / B;
+  if (keys.value.cols !== d || !Number.isInteger(T)) {
+    throw new RangeError(
+      `${fn}: keys must have shape [T·B, d] for queries [B, d]; ` +
+        `got queries ${formatShape(queries.shape)}, keys ${formatShape(keys.shape)}`,
+    );
+  }
+  const Q = queries.value.data;
+  const K = keys.value.data;
+  const S = new Float64Array(B * T);
+  for (let b = 0; b < B; b++) {
+    for (let t = 0; t < T; t++) {
+      let s = 0;
+      const row = (t * B + b) * d;
+      for (let j = 0; j < d; j++) s += Q[b * d + j] * K[row + j];
+      S[b * T + t] = s;
+    }
+  }
+  return node(fn, make(B, T, S), [queries, keys], (g) => {
+    const gq = new Float64Array(B * d);
+    const gk = new Float64Array(B * T * d);
+    for (let b = 0; b < B; b++) {
+      for (let t = 0; t < T; t++) {
+        const w = g[b * T + t];
+        const row = (t * B + b) * d;
+        for (let j = 0; j < d; j++) {
+          gq[b * d + j] += w * K[row + j];
+          gk[row + j] += w * Q[b * d + j];
+        }
+      }
+    }
+    accumulate(queries, gq);
+    accumulate(keys, gk);
+  });
+}
+
+/**
+ * Additive (Bahdanau) scores of each example's query against its own T keys, fused so that the
+ * [T·B, dAttn] sums are formed once and only their tanh is kept for the backward pass.
+ *
+ * s_bt = Σ_a v_a tanh(q_ba + k_(t·B+b),a); with u = tanh(·), ∂L/∂v_a = Σ_bt g_bt u_bta,
+ * ∂L/∂q_ba = Σ_t g_bt v_a (1 − u_bta²), ∂L/∂k_(t·B+b),a = g_bt v_a (1 − u_bta²)
+ *
+ * @param queries projected queries q·W_q, shape [B, dAttn].
+ * @param keys projected keys k·W_k, shape [T·B, dAttn], time-major.
+ * @param v shape [dAttn, 1].
+ * @returns scores, shape [B, T].
+ */
+export function batchedAdditiveScores(queries: Var, keys: Var, v: Var): Var {
+  const fn = "batchedAdditiveScores";
+  checkVar(fn, "queries", queries);
+  checkVar(fn, "keys", keys);
+  checkVar(fn, "v", v);
+  const [B, A] = queries.shape;
+  const T = keys.value.rows / B;
+  if (keys.value.cols !== A || !Number.isInteger(T) || v.value.rows !== A || v.value.cols !== 1) {
+    throw new RangeError(
+      `${fn}: need queries [B, dAttn], keys [T·B, dAttn], v [dAttn, 1]; got queries ` +
+        `${formatShape(queries.shape)}, keys ${formatShape(keys.shape)}, v ${formatShape(v.shape)}`,
+    );
+  }
+  const Q = queries.value.data;
+  const K = keys.value.data;
+  const V = v.value.data;
+  const U = new Float64Array(T * B * A); // tanh(q_b + k_tb), time-major like the keys
+  const S = new Float64Array(B * T);
+  for (let t = 0; t < T; t++) {
+    for (let b = 0; b < B; b++) {
+      const row = (t * B + b) * A;
+      let s = 0;
+      for (let a = 0; a < A; a++) {
+        const u = Math.tanh(Q[b * A + a] + K[row + a]);
+        U[row + a] = u;
+        s += V[a] * u;
+      }
+      S[b * T + t] = s;
+    }
+  }
+  return node(fn, make(B, T, S), [queries, keys, v], (g) => {
+    const gq = new Float64Array(B * A);
+    const gk = new Float64Array(T * B * A);
+    const gv = new Float64Array(A);
+    for (let t = 0; t < T; t++) {
+      for (let b = 0; b < B; b++) {
+        const w = g[b * T + t];
+        const row = (t * B + b) * A;
+        for (let a = 0; a < A; a++) {
+          const u = U[row + a];
+          gv[a] += w * u;
+          const d = w * V[a] * (1 - u * u);
+          gq[b * A + a] += d;
+          gk[row + a] = d;
+        }
+      }
+    }
+    accumulate(queries, gq);
+    accumulate(keys, gk);
+    accumulate(v, gv);
+  });
+}
+
+/**
+ * Each example's weighted mix of its own T values: the context vector of attention.
+ *
+ * c_b = Σ_t w_bt v_(t·B + b); ∂L/∂w_bt = g_b · v_(t·B+b), ∂L/∂v_(t·B+b) = w_bt g_b
+ *
+ * @param weights shape [B, T], e.g. from {@link softmaxRows}.
+ * @param values shape [T·B, dV], time-major like the keys of {@link batchedScores}.
+ * @returns contexts, shape [B, dV].
+ */
+export function batchedMix(weights: Var, values: Var): Var {
+  const fn = "batchedMix";
+  checkVar(fn, "weights", weights);
+  checkVar(fn, "values", values);
+  const [B, T] = weights.shape;
+  const dV = values.value.cols;
+  if (values.value.rows !== B * T) {
+    throw new RangeError(
+      `${fn}: values must have T·B = ${B * T} rows for weights [B, T] = ${formatShape(weights.shape)}; ` +
+        `got values ${formatShape(values.shape)}`,
+    );
+  }
+  const W = weights.value.data;
+  const V = values.value.data;
+  const C = new Float64Array(B * dV);
+  for (let b = 0; b < B; b++) {
+    for (let t = 0; t < T; t++) {
+      const w = W[b * T + t];
+      if (w === 0) continue;
+      const row = (t * B + b) * dV;
+      for (let j = 0; j < dV; j++) C[b * dV + j] += w * V[row + j];
+    }
+  }
+  return node(fn, make(B, dV, C), [weights, values], (g) => {
+    if (weights.requiresGrad) {
+      const gw = new Float64Array(B * T);
+      for (let b = 0; b < B; b++) {
+        for (let t = 0; t < T; t++) {
+          let s = 0;
+          const row = (t * B + b) * dV;
+          for (let j = 0; j < dV; j++) s += g[b * dV + j] * V[row + j];
+          gw[b * T + t] = s;
+        }
+      }
+      accumulate(weights, gw);
+    }
+    if (values.requiresGrad) {
+      const gv = new Float64Array(B * T * dV);
+      for (let b = 0; b < B; b++) {
+        for (let t = 0; t < T; t++) {
+          const w = W[b * T + t];
+          const row = (t * B + b) * dV;
+          for (let j = 0; j < dV; j++) gv[row + j] = w * g[b * dV + j];
+        }
+      }
+      accumulate(values, gv);
+    }
+  });
+}
+
+// ---------------------------------------------------------------------------------------------
+// The backward pass
+// ---------------------------------------------------------------------------------------------
+
+/**
+ * Fills `grad` of every node that requires one with ∂loss/∂node, adding to what is there.
+ *
+ * Phase 1 orders the graph so that each node comes after its inputs (a depth-first post-order,
+ * iterative so that a graph as deep as a long sequence cannot overflow the call stack). Phase 2
+ * seeds ∂loss/∂loss = 1 and walks that order backwards; each node hands its gradient to its
+ * inputs through its primitive's backward, and a node reached by several paths sums them.
+ *
+ * @param loss a 1×1 Var computed from parameters.
+ * @example
+ * const loss = crossEntropy(logits, targets);
+ * backward(loss);
+ * w.grad; // ∂loss/∂w
+ */
+export function backward(loss: Var): void {
+  checkVar("backward", "loss", loss);
+  if (loss.value.data.length !== 1) {
+    throw new RangeError(`backward: loss must be 1×1; got ${formatShape(loss.shape)}`);
+  }
+  if (!loss.requiresGrad) {
+    throw new RangeError(
+      "backward: loss does not depend on any parameter; nothing to differentiate",
+    );
+  }
+
+  // 1. Order: post-order DFS, inputs before the nodes that use them.
+  const order: Var[] = [];
+  const seen = new Set<Var>();
+  const stack: [Var, number][] = [[loss, 0]];
+  seen.add(loss);
+  while (stack.length > 0) {
+    const top = stack[stack.length - 1];
+    const [v, next] = top;
+    if (next < v.parents.length) {
+      top[1] = next + 1;
+      const parent = v.parents[next];
+      if (parent.requiresGrad && !seen.has(parent)) {
+        seen.add(parent);
+        stack.push([parent, 0]);
+      }
+    } else {
+      order.push(v);
+      stack.pop();
+    }
+  }
+
+  // 2. Chain rule, from the loss back to the leaves. Intermediate gradients are dropped once
+  //    handed on, so a second backward through the same graph starts them from zero.
+  accumulate(loss, Float64Array.of(1));
+  for (let k = order.length - 1; k >= 0; k--) {
+    const v = order[k];
+    if (v.backwardFn === undefined || v.grad === undefined) continue;
+    v.backwardFn(v.grad);
+    v.grad = undefined;
+  }
+}
+
+/**
+ * Clears the gradients of the given parameters, before the next backward pass.
+ *
+ * @example zeroGrad(model.parameters())
+ */
+export function zeroGrad(params: readonly Var[]): void {
+  checkArray("zeroGrad", "params", params);
+  params.forEach((p, k) => {
+    checkVar("zeroGrad", `params[${k}]`, p);
+    p.grad = undefined;
+  });
+}
+
+/** Options of {@link numericGradient}. */
+export interface NumericGradientOptions {
+  /** Step of the central difference (default 1e-5). */
+  step?: number;
+}
+
+/**
+ * The gradient of a scalar function of one parameter by central differences, for checking a
+ * backward pass.
+ *
+ * ∂f/∂θ_k ≈ (f(θ + h e_k) − f(θ − h e_k)) / 2h, error O(h²)
+ *
+ * @param f recomputes the loss from scratch (it must read `param.value`).
+ * @param param the parameter to perturb; its entries are restored afterwards.
+ * @returns the estimated gradient, same layout as `param.value.data`.
+ */
+export function numericGradient(
+  f: () => Var,
+  param: Var,
+  options: NumericGradientOptions = {},
+): Float64Array {
+  checkOptions("numericGradient", options);
+  const h = options.step ?? 1e-5;
+  const theta = param.value.data;
+  const out = new Float64Array(theta.length);
+  for (let k = 0; k < theta.length; k++) {
+    const saved = theta[k];
+    theta[k] = saved + h;
+    const plus = f().value.data[0];
+    theta[k] = saved - h;
+    const minus = f().value.data[0];
+    theta[k] = saved;
+    out[k] = (plus - minus) / (2 * h);
+  }
+  return out;
+}

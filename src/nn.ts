@@ -1,0 +1,800 @@
+/**
+ * Layers, models and training for the course's toy experiments, built on {@link ./autodiff}.
+ *
+ * - Linear, Embedding and a GRU cell (Cho et al. 2014, eq. 5–8, in PyTorch's gate layout).
+ * - A GRU encoder over a batch of padded sequences.
+ * - Two decoders: one that sees only the encoder's final state, the fixed-size memory of Cho et
+ *   al. 2014 and Sutskever et al. 2014, and one that attends over all encoder states at every
+ *   step (Bahdanau et al. 2015 additive scores, or Luong et al. 2015 "general" multiplicative
+ *   scores, chosen by option; the attentional output layer of Luong et al. eq. 5).
+ * - An attention classifier over token embeddings (the word-level attention of Yang et al.
+ *   2016), whose attention can be replaced by uniform weights for ablation.
+ * - Adam (Kingma & Ba 2015, Algorithm 1) with clipping of the global gradient norm, and a
+ *   training loop that reports progress through a callback.
+ *
+ * Every weight is drawn from a seeded generator, so the same seed gives bit-identical training.
+ */
+
+import {
+  add,
+  batchedAdditiveScores,
+  batchedMix,
+  batchedScores,
+  concat,
+  constant,
+  crossEntropy,
+  gatherRows,
+  matmul,
+  mul,
+  parameter,
+  reshape,
+  sigmoid,
+  sliceCols,
+  softmaxRows,
+  sub,
+  tanh,
+  transpose,
+  Var,
+  backward,
+  zeroGrad,
+} from "./autodiff";
+import { checkArray, checkFiniteNumber, checkInteger, checkOptions, kindOf } from "./check";
+import { Random } from "./random";
+import { Matrix } from "./tensor";
+
+/** Anything with trainable parameters. */
+export interface Module {
+  /** The trainable parameters, in a fixed order. */
+  parameters(): Var[];
+}
+
+/**
+ * The number of trainable scalars of a module.
+ *
+ * @example countParameters(new Linear(rng, 4, 3)) // 4·3 + 3 = 15
+ */
+export function countParameters(module: Module): number {
+  return module.parameters().reduce((total, p) => total + p.value.data.length, 0);
+}
+
+/** A parameter of shape [rows, cols] with entries uniform in [−bound, bound]. */
+function uniformParameter(rng: Random, rows: number, cols: number, bound: number, name: string) {
+  const data = new Float64Array(rows * cols);
+  for (let k = 0; k < data.length; k++) data[k] = (2 * rng.uniform() - 1) * bound;
+  return parameter(new Matrix(data, rows, cols), name);
+}
+
+/** A constant column [rows, 1] of ones and zeros. */
+function column(values: readonly number[]): Var {
+  return constant(new Matrix(Float64Array.from(values), values.length, 1));
+}
+
+/** Options of {@link Linear}. */
+export interface LinearOptions {
+  /** Whether to add a bias row (default true). */
+  bias?: boolean;
+  /** A name prefix for the parameters (default "linear"). */
+  name?: string;
+}
+
+/**
+ * A fully connected layer.
+ *
+ * y = x·W + b, W of shape [dIn, dOut], b of shape [1, dOut]; entries start uniform in
+ * ±1/√dIn, as PyTorch's nn.Linear does.
+ *
+ * @example new Linear(createRandom(1), 8, 4).forward(x) // x [B, 8] → [B, 4]
+ */
+export class Linear implements Module {
+  readonly weight: Var;
+  readonly bias: Var | undefined;
+
+  constructor(rng: Random, dIn: number, dOut: number, options: LinearOptions = {}) {
+    checkOptions("Linear", options);
+    checkInteger("Linear", "dIn", dIn, 1);
+    checkInteger("Linear", "dOut", dOut, 1);
+    const name = options.name ?? "linear";
+    const bound = 1 / Math.sqrt(dIn);
+    this.weight = uniformParameter(rng, dIn, dOut, bound, `${name}.weight`);
+    this.bias =
+      options.bias === false ? undefined : uniformParameter(rng, 1, dOut, bound, `${name}.bias`);
+  }
+
+  forward(x: Var): Var {
+    const y = matmul(x, this.weight); // (B, dIn)·(dIn, dOut) → (B, dOut)
+    return this.bias ? add(y, this.bias) : y;
+  }
+
+  parameters(): Var[] {
+    return this.bias ? [this.weight, this.bias] : [this.weight];
+  }
+}
+
+/**
+ * A table of learned vectors, one per token.
+ *
+ * forward(indices)_k = E[indices_k], E of shape [vocabulary, d], entries start N(0, 1).
+ */
+export class Embedding implements Module {
+  readonly table: Var;
+
+  constructor(rng: Random, vocabulary: number, d: number, name = "embedding") {
+    checkInteger("Embedding", "vocabulary", vocabulary, 1);
+    checkInteger("Embedding", "d", d, 1);
+    const data = new Float64Array(vocabulary * d);
+    for (let k = 0; k < data.length; k++) data[k] = rng.normal();
+    this.table = parameter(new Matrix(data, vocabulary, d), `${name}.table`);
+  }
+
+  forward(indices: readonly number[]): Var {
+    return gatherRows(this.table, indices); // → (indices.length, d)
+  }
+
+  parameters(): Var[] {
+    return [this.table];
+  }
+}
+
+/**
+ * A gated recurrent unit cell, with PyTorch's gate order (reset r, update z, candidate n):
+ *
+ * r = σ(x W_ir + b_ir + h W_hr + b_hr), z = σ(x W_iz + b_iz + h W_hz + b_hz),
+ * n = tanh(x W_in + b_in + r ⊙ (h W_hn + b_hn)), h′ = (1 − z) ⊙ n + z ⊙ h
+ *
+ * The three input weights are stored side by side as wInput [dIn, 3H] (columns r | z | n), the
+ * transpose of PyTorch's weight_ih; likewise wHidden [H, 3H], bInput and bHidden [1, 3H].
+ */
+export class GRUCell implements Module {
+  readonly wInput: Var;
+  readonly wHidden: Var;
+  readonly bInput: Var;
+  readonly bHidden: Var;
+  readonly hidden: number;
+
+  constructor(rng: Random, dIn: number, hidden: number, name = "gru") {
+    checkInteger("GRUCell", "dIn", dIn, 1);
+    checkInteger("GRUCell", "hidden", hidden, 1);
+    const bound = 1 / Math.sqrt(hidden);
+    this.hidden = hidden;
+    this.wInput = uniformParameter(rng, dIn, 3 * hidden, bound, `${name}.wInput`);
+    this.wHidden = uniformParameter(rng, hidden, 3 * hidden, bound, `${name}.wHidden`);
+    this.bInput = uniformParameter(rng, 1, 3 * hidden, bound, `${name}.bInput`);
+    this.bHidden = uniformParameter(rng, 1, 3 * hidden, bound, `${name}.bHidden`);
+  }
+
+  /** One step: x [B, dIn], h [B, H] → h′ [B, H]. */
+  forward(x: Var, h: Var): Var {
+    const H = this.hidden;
+    const gi = add(matmul(x, this.wInput), this.bInput); // (B, dIn)·(dIn, 3H) → (B, 3H)
+    const gh = add(matmul(h, this.wHidden), this.bHidden); // (B, H)·(H, 3H) → (B, 3H)
+
+    const r = sigmoid(add(sliceCols(gi, 0, H), sliceCols(gh, 0, H)));
+    const z = sigmoid(add(sliceCols(gi, H, 2 * H), sliceCols(gh, H, 2 * H)));
+    const n = tanh(add(sliceCols(gi, 2 * H, 3 * H), mul(r, sliceCols(gh, 2 * H, 3 * H))));
+
+    // h′ = n + z ⊙ (h − n), the same as (1 − z) ⊙ n + z ⊙ h with one fewer constant.
+    return add(n, mul(z, sub(h, n)));
+  }
+
+  parameters(): Var[] {
+    return [this.wInput, this.wHidden, this.bInput, this.bHidden];
+  }
+}
+
+/** A batch of token sequences, padded to a common length. */
+export interface SequenceBatch {
+  /** B rows of T token ids; entries past an example's length are ignored (any valid id). */
+  tokens: readonly (readonly number[])[];
+  /** The true length of each example, 1 … T. */
+  lengths: readonly number[];
+}
+
+/** Validates a batch and returns its size B and padded length T. */
+export function checkBatch(fn: string, batch: SequenceBatch): { B: number; T: number } {
+  if (typeof batch !== "object" || batch === null) {
+    throw new TypeError(`${fn}: batch must be { tokens, lengths }; got ${kindOf(batch)}`);
+  }
+  checkArray(fn, "batch.tokens", batch.tokens);
+  checkArray(fn, "batch.lengths", batch.lengths);
+  const B = batch.tokens.length;
+  if (B === 0) throw new RangeError(`${fn}: batch.tokens must not be empty`);
+  const T = batch.tokens[0].length;
+  if (batch.lengths.length !== B) {
+    throw new RangeError(
+      `${fn}: batch.lengths must have one entry per sequence (${B}); got ${batch.lengths.length}`,
+    );
+  }
+  batch.tokens.forEach((row, b) => {
+    if (row.length !== T) {
+      throw new RangeError(`${fn}: batch.tokens[${b}] has ${row.length} tokens; expected ${T}`);
+    }
+    checkInteger(fn, `batch.lengths[${b}]`, batch.lengths[b], 1);
+    if (batch.lengths[b] > T) {
+      throw new RangeError(`${fn}: batch.lengths[${b}] is ${batch.lengths[b]}; at most ${T}`);
+    }
+  });
+  return { B, T };
+}
+
+/** What {@link Encoder.forward} returns. */
+export interface EncoderOutput {
+  /** Every step's state, time-major [T·B, H] (step t of example b in row t·B + b). */
+  states: Var;
+  /** Each example's state after its last real token, [B, H]. */
+  final: Var;
+  /** mask[b][t]: whether step t is a real token of example b, [B, T]. */
+  mask: boolean[][];
+}
+
+/**
+ * A GRU run over a batch of padded sequences: embedding, then the cell at every step. Past an
+ * example's length its state is carried unchanged, so `final` is the state after its last token.
+ */
+export class Encoder implements Module {
+  readonly embedding: Embedding;
+  readonly cell: GRUCell;
+
+  constructor(rng: Random, vocabulary: number, dEmbed: number, hidden: number) {
+    this.embedding = new Embedding(rng, vocabulary, dEmbed, "encoder.embedding");
+    this.cell = new GRUCell(rng, dEmbed, hidden, "encoder.gru");
+  }
+
+  forward(batch: SequenceBatch): EncoderOutput {
+    const { B, T } = checkBatch("Encoder.forward", batch);
+    const H = this.cell.hidden;
+    let h = constant(new Matrix(new Float64Array(B * H), B, H));
+    const states: Var[] = [];
+    for (let t = 0; t < T; t++) {
+      const x = this.embedding.forward(batch.tokens.map((row) => row[t])); // (B, dEmbed)
+      const next = this.cell.forward(x, h);
+      // Padded steps keep the previous state: h = h + m ⊙ (next − h), m = 1 on real tokens.
+      const real = batch.lengths.map((length) => (t < length ? 1 : 0));
+      h = real.every((m) => m === 1) ? next : add(h, mul(sub(next, h), column(real)));
+      states.push(h);
+    }
+    const mask = batch.lengths.map((length) => Array.from({ length: T }, (_, t) => t < length));
+    return { states: concat(states, "rows"), final: h, mask };
+  }
+
+  parameters(): Var[] {
+    return [...this.embedding.parameters(), ...this.cell.parameters()];
+  }
+}
+
+/** The attention score of {@link AttentionDecoder}. */
+export type DecoderScore = "additive" | "multiplicative";
+
+/** What one decoder step returns. */
+export interface DecoderStep {
+  /** Logits of the next token, [B, vocabulary]. */
+  logits: Var;
+  /** The new decoder state, [B, H]. */
+  state: Var;
+  /** Attention over the source steps, [B, S]; undefined for the bottleneck decoder. */
+  weights: Matrix | undefined;
+}
+
+/** A decoder: the same step serves teacher-forced training and greedy translation. */
+export interface Decoder extends Module {
+  /** Runs one step from `state`, feeding `inputs` (one token id per example). */
+  step(encoded: EncoderOutput, state: Var, inputs: readonly number[]): DecoderStep;
+}
+
+/** Options shared by the two decoders. */
+export interface DecoderOptions {
+  /** Target vocabulary size, including the start token. */
+  vocabulary: number;
+  /** Embedding size. */
+  dEmbed: number;
+  /** Hidden size; equal to the encoder's. */
+  hidden: number;
+}
+
+/**
+ * The fixed-size memory: a GRU decoder whose only view of the source is the encoder's final
+ * state c, used as its initial state and fed again at every step (Cho et al. 2014):
+ *
+ * h_t = GRU([y_(t−1); c], h_(t−1)), h_0 = c, logits_t = [h_t; c]·W_out + b
+ */
+export class BottleneckDecoder implements Decoder {
+  readonly embedding: Embedding;
+  readonly cell: GRUCell;
+  readonly output: Linear;
+
+  constructor(rng: Random, options: DecoderOptions) {
+    checkOptions("BottleneckDecoder", options);
+    const { vocabulary, dEmbed, hidden } = options;
+    this.embedding = new Embedding(rng, vocabulary, dEmbed, "decoder.embedding");
+    this.cell = new GRUCell(rng, dEmbed + hidden, hidden, "decoder.gru");
+    this.output = new Linear(rng, 2 * hidden, vocabulary, { name: "decoder.output" });
+  }
+
+  step(encoded: EncoderOutput, state: Var, inputs: readonly number[]): DecoderStep {
+    const c = encoded.final;
+    const y = this.embedding.forward(inputs); // (B, dEmbed)
+    const h = this.cell.forward(concat([y, c], "cols"), state);
+    return { logits: this.output.forward(concat([h, c], "cols")), state: h, weights: undefined };
+  }
+
+  parameters(): Var[] {
+    return [...this.embedding.parameters(), ...this.cell.parameters(), ...this.output.parameters()];
+  }
+}
+
+/** Options of {@link AttentionDecoder}. */
+export interface AttentionDecoderOptions extends DecoderOptions {
+  /** Additive (Bahdanau) or multiplicative (Luong "general") scores (default "additive"). */
+  score?: DecoderScore;
+  /** Hidden size d_a of the additive score (default: hidden). */
+  dAttn?: number;
+}
+
+/**
+ * A GRU decoder that attends over every encoder state at each step (Luong et al. 2015, with
+ * Bahdanau et al.'s additive score as an option):
+ *
+ * h_t = GRU(y_(t−1), h_(t−1)), h_0 = final encoder state,
+ * additive: e_ts = vᵀ tanh(h_t W_q + s_s W_k); multiplicative: e_ts = h_t W s_sᵀ,
+ * α_t = softmax(e_t) over real source steps, c_t = Σ_s α_ts s_s,
+ * h̃_t = tanh([h_t; c_t] W_c + b_c), logits_t = h̃_t W_out + b_out
+ */
+export class AttentionDecoder implements Decoder {
+  readonly embedding: Embedding;
+  readonly cell: GRUCell;
+  readonly score: DecoderScore;
+  readonly wQuery: Var;
+  readonly wKey: Var | undefined;
+  readonly v: Var | undefined;
+  readonly combine: Linear;
+  readonly output: Linear;
+  private keysFor: { encoded: EncoderOutput; keys: Var } | undefined;
+
+  constructor(rng: Random, options: AttentionDecoderOptions) {
+    checkOptions("AttentionDecoder", options);
+    const { vocabulary, dEmbed, hidden } = options;
+    const score = options.score ?? "additive";
+    if (score !== "additive" && score !== "multiplicative") {
+      throw new RangeError(
+        `AttentionDecoder: score must be "additive" or "multiplicative"; got ${String(score)}`,
+      );
+    }
+    const dAttn = options.dAttn ?? hidden;
+    checkInteger("AttentionDecoder", "dAttn", dAttn, 1);
+    this.score = score;
+    this.embedding = new Embedding(rng, vocabulary, dEmbed, "decoder.embedding");
+    this.cell = new GRUCell(rng, dEmbed, hidden, "decoder.gru");
+    const bound = 1 / Math.sqrt(hidden);
+    if (score === "additive") {
+      this.wQuery = uniformParameter(rng, hidden, dAttn, bound, "attention.wQuery");
+      this.wKey = uniformParameter(rng, hidden, dAttn, bound, "attention.wKey");
+      this.v = uniformParameter(rng, dAttn, 1, 1 / Math.sqrt(dAttn), "attention.v");
+    } else {
+      this.wQuery = uniformParameter(rng, hidden, hidden, bound, "attention.w");
+    }
+    this.combine = new Linear(rng, 2 * hidden, hidden, { name: "decoder.combine" });
+    this.output = new Linear(rng, hidden, vocabulary, { name: "decoder.output" });
+  }
+
+  step(encoded: EncoderOutput, state: Var, inputs: readonly number[]): DecoderStep {
+    const states = encoded.states; // (S·B, H), time-major
+    const y = this.embedding.forward(inputs); // (B, dEmbed)
+    const h = this.cell.forward(y, state); // (B, H)
+
+    // 1. Score every source step, 2. normalise over the real ones, 3. mix the states.
+    const scores = this.scores(h, this.keys(encoded)); // (B, S)
+    const weights = softmaxRows(scores, encoded.mask);
+    const context = batchedMix(weights, states); // (B, H)
+
+    const attentional = tanh(this.combine.forward(concat([h, context], "cols")));
+    return { logits: this.output.forward(attentional), state: h, weights: weights.value };
+  }
+
+  /** The key side of the score, which does not change from step to step: projected once. */
+  private keys(encoded: EncoderOutput): Var {
+    if (!this.wKey) return encoded.states;
+    if (this.keysFor?.encoded !== encoded) {
+      this.keysFor = { encoded, keys: matmul(encoded.states, this.wKey) }; // (S·B, H)·(H, dAttn)
+    }
+    return this.keysFor.keys;
+  }
+
+  private scores(h: Var, keys: Var): Var {
+    if (this.score === "multiplicative") {
+      return batchedScores(matmul(h, this.wQuery), keys); // (B, H)·(H, H), then · keysᵀ
+    }
+    // vᵀ tanh(h W_q + s W_k) for every source step s: (B, dAttn) against (S·B, dAttn) → (B, S)
+    return batchedAdditiveScores(matmul(h, this.wQuery), keys, this.v!);
+  }
+
+  parameters(): Var[] {
+    const attention = this.wKey ? [this.wQuery, this.wKey, this.v!] : [this.wQuery];
+    return [
+      ...this.embedding.parameters(),
+      ...this.cell.parameters(),
+      ...attention,
+      ...this.combine.parameters(),
+      ...this.output.parameters(),
+    ];
+  }
+}
+
+/** A batch of source sentences and their reference translations. */
+export interface TranslationBatch {
+  source: SequenceBatch;
+  /** The references; target.lengths[b] real tokens in target.tokens[b]. */
+  target: SequenceBatch;
+}
+
+/** Options of {@link Seq2Seq}. */
+export interface Seq2SeqOptions {
+  sourceVocabulary: number;
+  /** Target vocabulary size; the id `targetVocabulary` is added as the start token. */
+  targetVocabulary: number;
+  dEmbed: number;
+  hidden: number;
+  /** "none" for the fixed-size memory, or the attention score (default "additive"). */
+  attention?: "none" | DecoderScore;
+}
+
+/** What {@link Seq2Seq.translate} returns. */
+export interface Translation {
+  /** The predicted tokens, target.lengths[b] of them per example. */
+  tokens: number[][];
+  /** Attention per output step, each [B, S]; empty for the fixed-size memory. */
+  attention: Matrix[];
+}
+
+/**
+ * An encoder–decoder for the toy translation task: a GRU encoder, then either decoder.
+ *
+ * @example
+ * const model = new Seq2Seq(createRandom(1), { sourceVocabulary: 20, targetVocabulary: 20,
+ *   dEmbed: 16, hidden: 32, attention: "additive" });
+ * const loss = model.loss(batch); // mean cross-entropy per target token
+ */
+export class Seq2Seq implements Module {
+  readonly encoder: Encoder;
+  readonly decoder: Decoder;
+  readonly startToken: number;
+
+  constructor(rng: Random, options: Seq2SeqOptions) {
+    checkOptions("Seq2Seq", options);
+    const { sourceVocabulary, targetVocabulary, dEmbed, hidden } = options;
+    const attention = options.attention ?? "additive";
+    this.startToken = targetVocabulary;
+    this.encoder = new Encoder(rng, sourceVocabulary, dEmbed, hidden);
+    const shared = { vocabulary: targetVocabulary + 1, dEmbed, hidden };
+    this.decoder =
+      attention === "none"
+        ? new BottleneckDecoder(rng, shared)
+        : new AttentionDecoder(rng, { ...shared, score: attention });
+  }
+
+  /** Mean cross-entropy per real target token, with teacher forcing. */
+  loss(batch: TranslationBatch): Var {
+    const { B, T } = checkBatch("Seq2Seq.loss", batch.target);
+    const encoded = this.encoder.forward(batch.source);
+    let state = encoded.final;
+    const logits: Var[] = [];
+    for (let t = 0; t < T; t++) {
+      const inputs = batch.target.tokens.map((row) => (t === 0 ? this.startToken : row[t - 1]));
+      const out = this.decoder.step(encoded, state, inputs);
+      logits.push(out.logits);
+      state = out.state;
+    }
+    // Time-major targets, −1 on padding, to match the stacked logits [T·B, vocabulary].
+    const targets: number[] = [];
+    for (let t = 0; t < T; t++) {
+      for (let b = 0; b < B; b++) {
+        targets.push(t < batch.target.lengths[b] ? batch.target.tokens[b][t] : -1);
+      }
+    }
+    return crossEntropy(concat(logits, "rows"), targets);
+  }
+
+  /** Greedy translation: each step feeds back the most likely token. */
+  translate(source: SequenceBatch, lengths: readonly number[]): Translation {
+    const encoded = this.encoder.forward(source);
+    const T = Math.max(...lengths);
+    let inputs = lengths.map(() => this.startToken);
+    let state = encoded.final;
+    const tokens: number[][] = lengths.map(() => []);
+    const attention: Matrix[] = [];
+    for (let t = 0; t < T; t++) {
+      const out = this.decoder.step(encoded, state, inputs);
+      const logits = out.logits.value;
+      inputs = inputs.map((_, b) => argmaxRow(logits, b));
+      inputs.forEach((token, b) => t < lengths[b] && tokens[b].push(token));
+      if (out.weights) attention.push(out.weights);
+      state = out.state;
+    }
+    return { tokens, attention };
+  }
+
+  parameters(): Var[] {
+    return [...this.encoder.parameters(), ...this.decoder.parameters()];
+  }
+}
+
+function argmaxRow(m: Matrix, row: number): number {
+  let best = 0;
+  for (let j = 1; j < m.cols; j++) {
+    if (m.data[row * m.cols + j] > m.data[row * m.cols + best]) best = j;
+  }
+  return best;
+}
+
+/** Options of {@link AttentionClassifier}. */
+export interface AttentionClassifierOptions {
+  vocabulary: number;
+  dEmbed: number;
+  /** Hidden size of the attention scorer. */
+  dAttn: number;
+  classes: number;
+  /** Train (and run) with uniform weights over the real tokens instead of learned attention. */
+  uniformAttention?: boolean;
+}
+
+/** What {@link AttentionClassifier.forward} returns. */
+export interface ClassifierOutput {
+  /** [B, classes]. */
+  logits: Var;
+  /** Attention over each example's tokens, [B, T] (zeros on padding). */
+  weights: Matrix;
+}
+
+/**
+ * A classifier that pools token embeddings with attention (Yang et al. 2016, word level):
+ *
+ * u_t = tanh(x_t W + b), e_t = u_t · v, α = softmax(e) over real tokens,
+ * c = Σ_t α_t x_t, logits = c W_out + b_out
+ */
+export class AttentionClassifier implements Module {
+  readonly embedding: Embedding;
+  readonly scorer: Linear;
+  readonly v: Var;
+  readonly output: Linear;
+  readonly uniformAttention: boolean;
+
+  constructor(rng: Random, options: AttentionClassifierOptions) {
+    checkOptions("AttentionClassifier", options);
+    const { vocabulary, dEmbed, dAttn, classes } = options;
+    checkInteger("AttentionClassifier", "classes", classes, 2);
+    this.embedding = new Embedding(rng, vocabulary, dEmbed, "classifier.embedding");
+    this.scorer = new Linear(rng, dEmbed, dAttn, { name: "classifier.scorer" });
+    this.v = uniformParameter(rng, dAttn, 1, 1 / Math.sqrt(dAttn), "classifier.v");
+    this.output = new Linear(rng, dEmbed, classes, { name: "classifier.output" });
+    this.uniformAttention = options.uniformAttention ?? false;
+  }
+
+  /**
+   * Classifies a batch. `override` replaces the attention weights (e.g. uniform ones, for a
+   * test-time ablation); each row must be a distribution over that example's real tokens.
+   */
+  forward(batch: SequenceBatch, override?: Matrix): ClassifierOutput {
+    const { B, T } = checkBatch("AttentionClassifier.forward", batch);
+    const timeMajor = Array.from({ length: T }, (_, t) => batch.tokens.map((row) => row[t]));
+    const x = this.embedding.forward(timeMajor.flat()); // (T·B, dEmbed)
+    const mask = batch.lengths.map((length) => Array.from({ length: T }, (_, t) => t < length));
+
+    let weights: Var;
+    if (override !== undefined) {
+      weights = constant(checkOverride(override, mask));
+    } else if (this.uniformAttention) {
+      weights = constant(uniformWeights(batch.lengths, T));
+    } else {
+      const column = matmul(tanh(this.scorer.forward(x)), this.v); // (T·B, 1)
+      weights = softmaxRows(transpose(reshape(column, T, B)), mask); // (B, T)
+    }
+    const pooled = batchedMix(weights, x); // (B, dEmbed)
+    return { logits: this.output.forward(pooled), weights: weights.value };
+  }
+
+  parameters(): Var[] {
+    const scorer = this.uniformAttention ? [] : [...this.scorer.parameters(), this.v];
+    return [...this.embedding.parameters(), ...scorer, ...this.output.parameters()];
+  }
+}
+
+/**
+ * Uniform attention over each example's real tokens: 1/length on them, 0 on padding.
+ *
+ * @returns [B, T].
+ */
+export function uniformWeights(lengths: readonly number[], T: number): Matrix {
+  const data = new Float64Array(lengths.length * T);
+  lengths.forEach((length, b) => {
+    for (let t = 0; t < length; t++) data[b * T + t] = 1 / length;
+  });
+  return new Matrix(data, lengths.length, T);
+}
+
+function checkOverride(override: Matrix, mask: boolean[][]): Matrix {
+  const fn = "AttentionClassifier.forward";
+  const [B, T] = [mask.length, mask[0].length];
+  if (override.rows !== B || override.cols !== T) {
+    throw new RangeError(`${fn}: override must have shape [${B}, ${T}]; got [${override.shape}]`);
+  }
+  for (let b = 0; b < B; b++) {
+    let total = 0;
+    for (let t = 0; t < T; t++) {
+      const w = override.data[b * T + t];
+      checkFiniteNumber(fn, `override[${b}, ${t}]`, w);
+      if (w < 0 || (!mask[b][t] && w !== 0)) {
+        throw new RangeError(
+          `${fn}: override[${b}, ${t}] is ${w}; weights must be >= 0 and 0 on padding`,
+        );
+      }
+      total += w;
+    }
+    if (Math.abs(total - 1) > 1e-9) {
+      throw new RangeError(`${fn}: override row ${b} sums to ${total}; expected 1`);
+    }
+  }
+  return override;
+}
+
+/** Options of {@link Adam}. */
+export interface AdamOptions {
+  /** Step size α (default 0.01). */
+  learningRate?: number;
+  /** Decay of the first-moment estimate β₁ (default 0.9). */
+  beta1?: number;
+  /** Decay of the second-moment estimate β₂ (default 0.999). */
+  beta2?: number;
+  /** ε added to the denominator (default 1e-8). */
+  epsilon?: number;
+  /** Rescale all gradients together when their global norm exceeds this (default: no clipping). */
+  clipNorm?: number;
+}
+
+/**
+ * The Adam optimizer (Kingma & Ba 2015, Algorithm 1), with optional clipping of the global
+ * gradient norm first (Pascanu et al. 2013), which keeps a recurrent network's rare huge
+ * gradients from throwing it off.
+ *
+ * m ← β₁m + (1 − β₁)g, v ← β₂v + (1 − β₂)g², θ ← θ − α·m̂ / (√v̂ + ε), m̂ = m/(1 − β₁ᵗ), v̂ = v/(1 − β₂ᵗ)
+ */
+export class Adam {
+  readonly params: readonly Var[];
+  readonly learningRate: number;
+  private readonly beta1: number;
+  private readonly beta2: number;
+  private readonly epsilon: number;
+  private readonly clipNorm: number | undefined;
+  private readonly m: Float64Array[];
+  private readonly v: Float64Array[];
+  private t = 0;
+
+  constructor(params: readonly Var[], options: AdamOptions = {}) {
+    checkOptions("Adam", options);
+    checkArray("Adam", "params", params);
+    this.params = params;
+    this.learningRate = positive("learningRate", options.learningRate ?? 0.01);
+    this.beta1 = fraction("beta1", options.beta1 ?? 0.9);
+    this.beta2 = fraction("beta2", options.beta2 ?? 0.999);
+    this.epsilon = positive("epsilon", options.epsilon ?? 1e-8);
+    this.clipNorm =
+      options.clipNorm === undefined ? undefined : positive("clipNorm", options.clipNorm);
+    this.m = params.map((p) => new Float64Array(p.value.data.length));
+    this.v = params.map((p) => new Float64Array(p.value.data.length));
+  }
+
+  /**
+   * Updates every parameter in place from its gradient, then clears the gradients.
+   *
+   * @returns the global gradient norm before clipping.
+   */
+  step(): number {
+    let squares = 0;
+    for (const p of this.params) if (p.grad) for (const g of p.grad) squares += g * g;
+    const norm = Math.sqrt(squares);
+    if (!Number.isFinite(norm)) {
+      throw new RangeError(`Adam.step: the gradient norm is ${norm}; training diverged`);
+    }
+    const clip = this.clipNorm !== undefined && norm > this.clipNorm ? this.clipNorm / norm : 1;
+
+    this.t += 1;
+    const correction1 = 1 - this.beta1 ** this.t;
+    const correction2 = 1 - this.beta2 ** this.t;
+    this.params.forEach((p, k) => {
+      if (!p.grad) return;
+      const theta = p.value.data;
+      const [m, v] = [this.m[k], this.v[k]];
+      for (let i = 0; i < theta.length; i++) {
+        const g = p.grad[i] * clip;
+        m[i] = this.beta1 * m[i] + (1 - this.beta1) * g;
+        v[i] = this.beta2 * v[i] + (1 - this.beta2) * g * g;
+        theta[i] -=
+          (this.learningRate * (m[i] / correction1)) /
+          (Math.sqrt(v[i] / correction2) + this.epsilon);
+      }
+    });
+    zeroGrad(this.params);
+    return norm;
+  }
+}
+
+function positive(name: string, value: number): number {
+  checkFiniteNumber("Adam", name, value);
+  if (value <= 0) throw new RangeError(`Adam: ${name} must be > 0; got ${value}`);
+  return value;
+}
+
+function fraction(name: string, value: number): number {
+  checkFiniteNumber("Adam", name, value);
+  if (!(value >= 0 && value < 1))
+    throw new RangeError(`Adam: ${name} must be in [0, 1); got ${value}`);
+  return value;
+}
+
+/** One report of {@link train}'s progress. */
+export interface TrainingProgress {
+  /** Steps done so far, 1 … steps. */
+  step: number;
+  /** Total steps of this run. */
+  steps: number;
+  /** The loss of this step. */
+  loss: number;
+  /** Mean wall-clock milliseconds per step since the previous report. */
+  msPerStep: number;
+}
+
+/** Options of {@link train}. */
+export interface TrainOptions {
+  /** How many steps. */
+  steps: number;
+  /** Computes one step's loss (a 1×1 Var); called with the step number, 0-based. */
+  loss: (step: number) => Var;
+  /** The optimizer; its parameters are the ones trained. */
+  optimizer: Adam;
+  /** Called every `every` steps and after the last one. */
+  onProgress?: (progress: TrainingProgress) => void;
+  /** Report interval in steps (default 50). */
+  every?: number;
+}
+
+/**
+ * Runs `steps` steps of: loss, backward, optimizer step. The library prints nothing; progress
+ * goes to the callback.
+ *
+ * @returns the loss of every step.
+ * @example
+ * const losses = train({ steps: 300, loss: (k) => model.loss(batches[k % batches.length]),
+ *   optimizer: new Adam(model.parameters(), { learningRate: 0.01, clipNorm: 5 }),
+ *   onProgress: ({ step, loss, msPerStep }) => console.log(step, loss, msPerStep) });
+ */
+export function train(options: TrainOptions): number[] {
+  checkOptions("train", options);
+  checkInteger("train", "steps", options.steps, 1);
+  const every = options.every ?? 50;
+  checkInteger("train", "every", every, 1);
+  if (typeof options.loss !== "function") {
+    throw new TypeError(`train: loss must be a function of the step; got ${kindOf(options.loss)}`);
+  }
+  const losses: number[] = [];
+  let since = performance.now();
+  for (let step = 0; step < options.steps; step++) {
+    const loss = options.loss(step);
+    const value = loss.value.data[0];
+    if (!Number.isFinite(value)) {
+      throw new RangeError(`train: the loss at step ${step} is ${value}; training diverged`);
+    }
+    backward(loss);
+    options.optimizer.step();
+    losses.push(value);
+    const done = step + 1;
+    if (options.onProgress && (done % every === 0 || done === options.steps)) {
+      const now = performance.now();
+      const count = done % every === 0 ? every : done % every;
+      options.onProgress({
+        step: done,
+        steps: options.steps,
+        loss: value,
+        msPerStep: (now - since) / count,
+      });
+      since = now;
+    }
+  }
+  return losses;
+}

@@ -1,0 +1,251 @@
+import { expect } from "chai";
+import {
+  add,
+  backward,
+  batchedMix,
+  batchedScores,
+  concat,
+  constant,
+  crossEntropy,
+  exp,
+  gatherRows,
+  log,
+  logSoftmaxRows,
+  matmul,
+  mean,
+  mul,
+  parameter,
+  relu,
+  transpose,
+  reshape,
+  scale,
+  sigmoid,
+  sliceCols,
+  sliceRows,
+  softmaxRows,
+  sub,
+  sum,
+  tanh,
+  Var,
+  zeroGrad,
+} from "../src/autodiff";
+import { createRandom } from "../src/random";
+import { fromFlat, matrix, Matrix } from "../src/tensor";
+import { randomMatrix } from "../src/ops";
+import { expectClose } from "./support/close";
+import { expectGradientsMatch } from "./support/gradcheck";
+
+const rng = createRandom(7);
+const randomParam = (rows: number, cols: number, name: string, std = 1) =>
+  parameter(randomMatrix(rng, rows, cols, { std }), name);
+
+/**
+ * A scalar that depends on every entry of `v` with a different weight, so that a gradient that
+ * lands in the wrong entry cannot pass: Σ_ij v_ij · r_ij for a fixed random r.
+ */
+function probe(v: Var): Var {
+  const weights = constant(randomMatrix(createRandom(99), v.value.rows, v.value.cols));
+  return sum(mul(v, weights));
+}
+
+describe("autodiff primitives agree with central differences", () => {
+  it("matmul", () => {
+    const a = randomParam(3, 4, "a");
+    const b = randomParam(4, 2, "b");
+    expectGradientsMatch(() => probe(matmul(a, b)), [a, b]);
+  });
+
+  it("add, same shape and with a broadcast bias row", () => {
+    const a = randomParam(3, 4, "a");
+    const b = randomParam(3, 4, "b");
+    const bias = randomParam(1, 4, "bias");
+    expectGradientsMatch(() => probe(add(add(a, b), bias)), [a, b, bias]);
+  });
+
+  it("sub", () => {
+    const a = randomParam(2, 3, "a");
+    const b = randomParam(2, 3, "b");
+    expectGradientsMatch(() => probe(sub(a, b)), [a, b]);
+  });
+
+  it("mul, same shape and with a broadcast column", () => {
+    const a = randomParam(3, 4, "a");
+    const b = randomParam(3, 4, "b");
+    const gate = randomParam(3, 1, "gate");
+    expectGradientsMatch(() => probe(mul(mul(a, b), gate)), [a, b, gate]);
+  });
+
+  it("scale, sum and mean", () => {
+    const a = randomParam(3, 3, "a");
+    expectGradientsMatch(() => add(mean(mul(a, a)), scale(probe(a), 0.5)), [a]);
+  });
+
+  it("tanh, sigmoid and exp", () => {
+    const a = randomParam(3, 4, "a");
+    expectGradientsMatch(() => probe(tanh(a)), [a]);
+    expectGradientsMatch(() => probe(sigmoid(a)), [a]);
+    expectGradientsMatch(() => probe(exp(a)), [a]);
+  });
+
+  it("log on positive inputs", () => {
+    const a = parameter(fromFlat([0.5, 1, 2, 3.5, 0.1, 7], 2, 3), "a");
+    expectGradientsMatch(() => probe(log(a)), [a]);
+  });
+
+  it("relu away from its kink", () => {
+    const a = parameter(fromFlat([0.5, -1, 2, -3.5, 0.1, 7], 2, 3), "a");
+    expectGradientsMatch(() => probe(relu(a)), [a]);
+  });
+
+  it("softmaxRows, with and without a mask", () => {
+    const a = randomParam(3, 5, "a", 2);
+    const mask = [
+      [true, true, false, true, true],
+      [false, true, true, true, false],
+      [true, true, true, true, true],
+    ];
+    expectGradientsMatch(() => probe(softmaxRows(a)), [a]);
+    expectGradientsMatch(() => probe(softmaxRows(a, mask)), [a]);
+  });
+
+  it("logSoftmaxRows", () => {
+    const a = randomParam(3, 5, "a", 2);
+    expectGradientsMatch(() => probe(logSoftmaxRows(a)), [a]);
+  });
+
+  it("crossEntropy, padding rows ignored", () => {
+    const logits = randomParam(4, 5, "logits", 2);
+    expectGradientsMatch(() => crossEntropy(logits, [1, 4, -1, 0]), [logits]);
+  });
+
+  it("concat along rows and along columns", () => {
+    const a = randomParam(2, 3, "a");
+    const b = randomParam(2, 2, "b");
+    const c = randomParam(1, 3, "c");
+    expectGradientsMatch(() => probe(concat([a, b], "cols")), [a, b]);
+    expectGradientsMatch(() => probe(concat([a, c], "rows")), [a, c]);
+  });
+
+  it("sliceRows and sliceCols", () => {
+    const a = randomParam(4, 5, "a");
+    expectGradientsMatch(() => probe(sliceCols(sliceRows(a, 1, 3), 2, 5)), [a]);
+  });
+
+  it("gatherRows with repeated indices", () => {
+    const table = randomParam(5, 3, "table");
+    expectGradientsMatch(() => probe(gatherRows(table, [4, 1, 4, 0])), [table]);
+  });
+
+  it("transpose and reshape", () => {
+    const a = randomParam(2, 3, "a");
+    expectGradientsMatch(() => probe(reshape(transpose(a), 1, 6)), [a]);
+  });
+
+  it("batchedScores and batchedMix", () => {
+    const queries = randomParam(2, 3, "queries");
+    const keys = randomParam(8, 3, "keys");
+    const values = randomParam(8, 2, "values");
+    const attention = () => batchedMix(softmaxRows(batchedScores(queries, keys)), values);
+    expectGradientsMatch(() => probe(attention()), [queries, keys, values]);
+  });
+});
+
+describe("backward", () => {
+  it("accumulates the gradient of a value used twice", () => {
+    const x = parameter(matrix([[3]]), "x");
+    backward(add(mul(x, x), x)); // d(x² + x)/dx = 2x + 1 = 7
+    expect(Array.from(x.grad!)).to.deep.equal([7]);
+  });
+
+  it("adds to existing gradients until they are reset", () => {
+    const x = parameter(matrix([[2]]), "x");
+    backward(mul(x, x));
+    backward(mul(x, x));
+    expect(Array.from(x.grad!)).to.deep.equal([8]);
+    zeroGrad([x]);
+    expect(x.grad).to.equal(undefined);
+    backward(mul(x, x));
+    expect(Array.from(x.grad!)).to.deep.equal([4]);
+  });
+
+  it("handles a graph deeper than the call stack allows for recursion", () => {
+    const x = parameter(matrix([[1]]), "x");
+    let y: Var = x;
+    for (let k = 0; k < 20_000; k++) y = scale(y, 1);
+    backward(y);
+    expect(Array.from(x.grad!)).to.deep.equal([1]);
+  });
+
+  it("keeps no gradient for constants", () => {
+    const x = parameter(matrix([[1, 2]]), "x");
+    const c = constant(matrix([[3, 4]]));
+    backward(sum(mul(x, c)));
+    expect(c.grad).to.equal(undefined);
+    expectClose(Array.from(x.grad!), [3, 4]);
+  });
+
+  it("rejects a loss that is not 1×1", () => {
+    const x = parameter(matrix([[1, 2]]), "x");
+    expect(() => backward(x)).to.throw(RangeError, /^backward: loss must be 1×1; got \[1, 2\]/);
+  });
+
+  it("rejects a loss that depends on no parameter", () => {
+    expect(() => backward(sum(constant(matrix([[1]]))))).to.throw(
+      RangeError,
+      /does not depend on any parameter/,
+    );
+  });
+});
+
+describe("primitive forward values and errors", () => {
+  it("softmaxRows gives a fully masked row zeros, not NaN", () => {
+    const p = softmaxRows(constant(matrix([[1, 2]])), [[false, false]]);
+    expect(p.value.toArray()).to.deep.equal([[0, 0]]);
+  });
+
+  it("softmaxRows does not overflow on [1000, 1001]", () => {
+    const p = softmaxRows(constant(matrix([[1000, 1001]])));
+    const e = Math.exp(1);
+    expectClose(p.value.toArray(), [[1 / (1 + e), e / (1 + e)]]);
+  });
+
+  it("crossEntropy of uniform logits is ln(classes)", () => {
+    const loss = crossEntropy(constant(matrix([[0, 0, 0, 0]])), [2]);
+    expectClose(loss.value.data[0], Math.log(4));
+  });
+
+  it("sigmoid is finite far out in both tails", () => {
+    const s = sigmoid(constant(matrix([[-800, 800]])));
+    expect(s.value.toArray()).to.deep.equal([[0, 1]]);
+  });
+
+  it("matmul names both shapes when the inner dimensions differ", () => {
+    const a = constant(new Matrix(new Float64Array(6), 2, 3));
+    const b = constant(new Matrix(new Float64Array(8), 4, 2));
+    expect(() => matmul(a, b)).to.throw(RangeError, /^matmul: .*got a \[2, 3\], b \[4, 2\]$/);
+  });
+
+  it("log rejects a non-positive entry instead of returning NaN", () => {
+    expect(() => log(constant(matrix([[1, -2]])))).to.throw(RangeError, /^log: a\[0, 1\] is -2/);
+  });
+
+  it("crossEntropy rejects a target outside the classes", () => {
+    const logits = constant(matrix([[0, 0]]));
+    expect(() => crossEntropy(logits, [2])).to.throw(RangeError, /targets\[0\] is 2/);
+  });
+
+  it("gatherRows rejects an index past the table", () => {
+    const table = constant(matrix([[1], [2]]));
+    expect(() => gatherRows(table, [0, 2])).to.throw(
+      RangeError,
+      /indices\[1\] is 2; the table has 2 rows/,
+    );
+  });
+
+  it("refuses a plain Matrix where a Var is needed", () => {
+    expect(() => tanh(matrix([[1]]) as unknown as Var)).to.throw(
+      TypeError,
+      /^tanh: a must be a Var/,
+    );
+  });
+});

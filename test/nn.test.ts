@@ -1,0 +1,238 @@
+import { expect } from "chai";
+import {
+  batchedAdditiveScores,
+  constant,
+  crossEntropy,
+  log,
+  mul,
+  parameter,
+  scale,
+  sum,
+  Var,
+} from "../src/autodiff";
+import {
+  Adam,
+  AttentionClassifier,
+  countParameters,
+  Encoder,
+  GRUCell,
+  Linear,
+  Seq2Seq,
+  train,
+  TrainingProgress,
+  uniformWeights,
+} from "../src/nn";
+import { randomMatrix } from "../src/ops";
+import { createRandom } from "../src/random";
+import { shortcutTask, toyTranslationTask } from "../src/tasks";
+import { matrix } from "../src/tensor";
+import { expectClose } from "./support/close";
+import { expectGradientsMatch } from "./support/gradcheck";
+
+describe("layers", () => {
+  it("Linear computes x·W + b and counts dIn·dOut + dOut parameters", () => {
+    const layer = new Linear(createRandom(1), 2, 3);
+    const x = constant(matrix([[1, 2]]));
+    const w = layer.weight.value.toArray();
+    const b = layer.bias!.value.toArray()[0];
+    const expected = [0, 1, 2].map((j) => 1 * w[0][j] + 2 * w[1][j] + b[j]);
+    expectClose(layer.forward(x).value.toArray(), [expected]);
+    expect(countParameters(layer)).to.equal(2 * 3 + 3);
+  });
+
+  it("GRUCell keeps the state when the update gate is saturated open", () => {
+    // z = σ(large) = 1 makes h′ = h whatever the input.
+    const cell = new GRUCell(createRandom(2), 2, 2);
+    cell.bInput.value.data.set([0, 0, 50, 50, 0, 0]);
+    const h = constant(matrix([[0.3, -0.7]]));
+    const next = cell.forward(constant(matrix([[1, -1]])), h);
+    expectClose(next.value.toArray(), [[0.3, -0.7]], { rtol: 1e-12, atol: 1e-12 });
+  });
+
+  it("the encoder carries each example's state unchanged past its length", () => {
+    const encoder = new Encoder(createRandom(3), 5, 3, 4);
+    const short = encoder.forward({ tokens: [[1, 2]], lengths: [2] });
+    const padded = encoder.forward({ tokens: [[1, 2, 4, 4]], lengths: [2] });
+    expectClose(padded.final.value.toArray(), short.final.value.toArray(), { rtol: 0, atol: 0 });
+  });
+
+  it("uniformWeights spreads 1/length over the real tokens only", () => {
+    expect(uniformWeights([2, 4], 4).toArray()).to.deep.equal([
+      [0.5, 0.5, 0, 0],
+      [0.25, 0.25, 0.25, 0.25],
+    ]);
+  });
+});
+
+describe("whole models agree with central differences", function () {
+  this.timeout(60_000);
+  const task = toyTranslationTask({ seed: 3, words: 6 });
+  const batch = task.batch(task.sample(createRandom(4), 3, 2, 4));
+
+  for (const attention of ["additive", "multiplicative", "none"] as const) {
+    it(`the encoder–decoder with ${attention === "none" ? "a fixed-size memory" : `${attention} attention`}`, () => {
+      const model = new Seq2Seq(createRandom(5), {
+        sourceVocabulary: 6,
+        targetVocabulary: 6,
+        dEmbed: 3,
+        hidden: 4,
+        attention,
+      });
+      expectGradientsMatch(() => model.loss(batch), model.parameters(), 1e-6, 1e-4);
+    });
+  }
+
+  it("the attention classifier", () => {
+    const shortcut = shortcutTask({ length: 5 });
+    const examples = shortcut.sample(createRandom(6), 4, true);
+    const model = new AttentionClassifier(createRandom(7), {
+      vocabulary: shortcut.words.length,
+      dEmbed: 3,
+      dAttn: 4,
+      classes: 2,
+    });
+    const loss = () =>
+      crossEntropy(
+        model.forward(shortcut.batch(examples)).logits,
+        examples.map((e) => e.label),
+      );
+    expectGradientsMatch(loss, model.parameters(), 1e-6, 1e-4);
+  });
+
+  it("the fused additive scores", () => {
+    const rng = createRandom(8);
+    const queries = parameter(randomMatrix(rng, 2, 3), "queries");
+    const keys = parameter(randomMatrix(rng, 8, 3), "keys");
+    const v = parameter(randomMatrix(rng, 3, 1), "v");
+    const weights = constant(randomMatrix(rng, 2, 4));
+    expectGradientsMatch(
+      () => sum(mul(batchedAdditiveScores(queries, keys, v), weights)),
+      [queries, keys, v],
+    );
+  });
+});
+
+describe("Adam", () => {
+  it("takes a first step of exactly the learning rate against the gradient's sign", () => {
+    // With bias correction, m̂ = g and v̂ = g², so the first step is α·g/|g| (up to ε).
+    const theta = parameter(matrix([[1, -2]]));
+    theta.grad = Float64Array.of(0.3, -5);
+    new Adam([theta], { learningRate: 0.1 }).step();
+    expectClose(theta.value.toArray(), [[0.9, -1.9]], { rtol: 1e-7 });
+  });
+
+  it("clips the global gradient norm before the update and reports it", () => {
+    const theta = parameter(matrix([[0, 0]]));
+    theta.grad = Float64Array.of(3, 4);
+    const norm = new Adam([theta], { learningRate: 0.1, clipNorm: 1 }).step();
+    expect(norm).to.equal(5);
+    expect(theta.grad).to.equal(undefined);
+  });
+
+  it("refuses a non-finite gradient instead of writing NaN into the parameters", () => {
+    const theta = parameter(matrix([[0]]));
+    theta.grad = Float64Array.of(NaN);
+    expect(() => new Adam([theta]).step()).to.throw(RangeError, /gradient norm is NaN/);
+    expect(theta.value.toArray()).to.deep.equal([[0]]);
+  });
+
+  it("rejects a learning rate that is not positive", () => {
+    expect(() => new Adam([], { learningRate: 0 })).to.throw(
+      RangeError,
+      /learningRate must be > 0/,
+    );
+  });
+});
+
+describe("training", function () {
+  this.timeout(120_000);
+
+  const trainTranslation = (
+    seed: number,
+    steps: number,
+    onProgress?: (p: TrainingProgress) => void,
+  ) => {
+    const task = toyTranslationTask({ seed: 1, words: 8 });
+    const rng = createRandom(seed);
+    const model = new Seq2Seq(createRandom(seed), {
+      sourceVocabulary: 8,
+      targetVocabulary: 8,
+      dEmbed: 8,
+      hidden: 32,
+      attention: "additive",
+    });
+    const losses = train({
+      steps,
+      loss: () => model.loss(task.batch(task.sample(rng, 16, 2, 6))),
+      optimizer: new Adam(model.parameters(), { learningRate: 0.01, clipNorm: 5 }),
+      onProgress,
+      every: 20,
+    });
+    return { losses, model, task };
+  };
+
+  it("gives bit-identical losses for the same seed", () => {
+    const first = trainTranslation(11, 10).losses;
+    const second = trainTranslation(11, 10).losses;
+    expect(second).to.deep.equal(first);
+    expect(trainTranslation(12, 10).losses).to.not.deep.equal(first);
+  });
+
+  it("brings the loss on short toy sentences below 0.35 within 300 steps", () => {
+    const reports: TrainingProgress[] = [];
+    const { losses, model, task } = trainTranslation(13, 300, (p) => reports.push(p));
+    const last = losses.slice(-20).reduce((a, b) => a + b, 0) / 20;
+    expect(losses[0]).to.be.above(1.5);
+    expect(last).to.be.below(0.35);
+    expect(reports.map((r) => r.step)).to.deep.equal(
+      Array.from({ length: 15 }, (_, k) => 20 * (k + 1)),
+    );
+    // Greedy translations of fresh sentences get most tokens right.
+    const pairs = task.sample(createRandom(14), 32, 2, 6);
+    const { source, target } = task.batch(pairs);
+    const predicted = model.translate(source, target.lengths).tokens;
+    const right = pairs.flatMap((p, b) => p.target.map((token, t) => token === predicted[b][t]));
+    expect(right.filter(Boolean).length / right.length).to.be.above(0.8);
+  });
+
+  it("stops with a clear error when the loss is not finite", () => {
+    const theta = parameter(matrix([[1]]));
+    const loss = (): Var => scale(log(theta), Infinity);
+    expect(() => train({ steps: 1, loss, optimizer: new Adam([theta]) })).to.throw(RangeError);
+  });
+});
+
+describe("tasks", () => {
+  it("the toy translation swaps neighbouring words and translates each one", () => {
+    const task = toyTranslationTask({ seed: 1, words: 8 });
+    const [a, b, c] = task.translate([0, 1, 2]);
+    const d = (w: number) => task.translate([w])[0];
+    expect([a, b, c]).to.deep.equal([d(1), d(0), d(2)]);
+  });
+
+  it("the toy translation is the same for the same seed", () => {
+    const one = toyTranslationTask({ seed: 5 }).sample(createRandom(1), 4, 3, 30);
+    const two = toyTranslationTask({ seed: 5 }).sample(createRandom(1), 4, 3, 30);
+    expect(two).to.deep.equal(one);
+    one.forEach((p) => expect(p.source.length).to.be.within(3, 30));
+  });
+
+  it("the watermark tracks the label in training data and not in test data", () => {
+    const task = shortcutTask();
+    const trainSet = task.sample(createRandom(1), 400, true);
+    trainSet.forEach((e) => expect(e.watermarkAt >= 0).to.equal(e.label === 1));
+    const testSet = task.sample(createRandom(2), 400, false);
+    const agree = testSet.filter((e) => e.watermarkAt >= 0 === (e.label === 1)).length;
+    expect(agree / 400).to.be.within(0.4, 0.6);
+  });
+
+  it("the true rule holds: the label's words outnumber the other side's", () => {
+    const task = shortcutTask();
+    for (const e of task.sample(createRandom(3), 200, false)) {
+      const pos = e.tokens.filter((t) => task.positive.includes(t)).length;
+      const neg = e.tokens.filter((t) => task.negative.includes(t)).length;
+      expect(e.label === 1 ? pos > neg : neg > pos).to.equal(true);
+      expect(e.tokens).to.have.length(12);
+    }
+  });
+});
