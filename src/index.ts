@@ -40,8 +40,79 @@ export {
 } from "./entropy";
 export type { EntropyOptions } from "./entropy";
 
+export {
+  dotScore,
+  scaledDotScore,
+  distanceScore,
+  bilinearScore,
+  additiveScore,
+  attend,
+  multiHeadAttention,
+  sinusoidalPositions,
+  permuteRows,
+} from "./attention";
+export type {
+  ScoreFunction,
+  AttendOptions,
+  AttentionResult,
+  AdditiveWeights,
+  MultiHeadWeights,
+  MultiHeadOptions,
+  MultiHeadResult,
+} from "./attention";
+
 export { attentionParameters, breakEvenAttentionSize, parameterFormulas } from "./params";
 export type { AttentionParameterCounts, ParameterFormula, ParameterFormulas } from "./params";
+
+// The autodiff's primitives share names with the plain ops (add, matmul, …), so they come as one
+// namespace: `autodiff.matmul(x, w)`. The names that do not clash are exported directly too.
+export * as autodiff from "./autodiff";
+export { Var, parameter, constant, backward, zeroGrad, numericGradient } from "./autodiff";
+export type { NumericGradientOptions } from "./autodiff";
+
+export {
+  countParameters,
+  Linear,
+  Embedding,
+  GRUCell,
+  Encoder,
+  BottleneckDecoder,
+  AttentionDecoder,
+  Seq2Seq,
+  AttentionClassifier,
+  uniformWeights,
+  Adam,
+  train,
+} from "./nn";
+export type {
+  Module,
+  LinearOptions,
+  SequenceBatch,
+  EncoderOutput,
+  DecoderScore,
+  DecoderStep,
+  Decoder,
+  DecoderOptions,
+  AttentionDecoderOptions,
+  TranslationBatch,
+  Seq2SeqOptions,
+  Translation,
+  AttentionClassifierOptions,
+  ClassifierOutput,
+  AdamOptions,
+  TrainingProgress,
+  TrainOptions,
+} from "./nn";
+
+export { toyTranslationTask, pad, shortcutTask } from "./tasks";
+export type {
+  ToyTranslationOptions,
+  SentencePair,
+  ToyTranslationTask,
+  ShortcutOptions,
+  LabelledExample,
+  ShortcutTask,
+} from "./tasks";
 
 export { fmt, fmtList, fmtMatrix, fmtFraction } from "./format";
 export type { FmtMatrixOptions } from "./format";
