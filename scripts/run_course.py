@@ -23,10 +23,12 @@ from __future__ import annotations
 import argparse
 import html
 import json
+import math
 import os
 import re
 import sys
 import tempfile
+import threading
 import time
 from dataclasses import asdict, dataclass
 from pathlib import Path
@@ -37,17 +39,27 @@ from nbclient.exceptions import CellExecutionError, CellTimeoutError, DeadKernel
 from nbconvert import HTMLExporter
 
 ROOT = Path(__file__).resolve().parent.parent
+UMASK = os.umask(0)
+os.umask(UMASK)
 KERNEL_NAME = "tslab"
 TYPE_ERROR = re.compile(r"^\d+:\d+ - ", re.MULTILINE)
+# tslab's own handlers only print such errors; ours record them for the checks below instead.
 RECORD_LATE_ERRORS = """
 {
   const late: unknown[] = ((globalThis as any).__spotlightLateErrors = []);
+  process.removeAllListeners("uncaughtException");
+  process.removeAllListeners("unhandledRejection");
   process.on("uncaughtException", (error) => late.push(error));
   process.on("unhandledRejection", (reason) => late.push(reason));
+  (globalThis as any).__spotlightTimers = () =>
+    process.getActiveResourcesInfo().filter((kind) => kind === "Timeout").length;
+  (globalThis as any).__spotlightBaseTimers = (globalThis as any).__spotlightTimers();
 }
 """
 # A timer of 0 ms runs after the cell's own 0 ms timers and after its promise jobs, so errors
-# they throw are recorded by the time it fires.
+# they throw are recorded by the time it fires. After the last cell, the check first waits
+# (up to SETTLE_SECONDS) until no timer the notebook set is pending, so that a callback due
+# later still runs, and fails, inside the run.
 CHECK_LATE_ERRORS = """
 await new Promise<void>((resolve) => setTimeout(resolve, 0));
 {
@@ -58,6 +70,16 @@ await new Promise<void>((resolve) => setTimeout(resolve, 0));
   if (late.length > 0) throw new Error("spotlight: asynchronous error");
 }
 """
+SETTLE_SECONDS = 10
+WAIT_FOR_TIMERS = f"""
+{{
+  const spotlight = globalThis as any;
+  const deadline = Date.now() + {SETTLE_SECONDS * 1000};
+  while (spotlight.__spotlightTimers() > spotlight.__spotlightBaseTimers && Date.now() < deadline) {{
+    await new Promise<void>((resolve) => setTimeout(resolve, 10));
+  }}
+}}
+""" + CHECK_LATE_ERRORS
 # Stack frames inside tslab or Node itself say nothing about the learner's code.
 NOISE_FRAME = re.compile(r"^\s+at .*(node_modules/tslab/|node:internal|node:vm|sigintHandlersWrap)")
 
@@ -91,19 +113,48 @@ class NotebookFailed(Exception):
 
 class Progress:
     """One live line on a terminal; on a log (CI), a line when a notebook starts, at most one
-    every few seconds while it runs, and one when it ends."""
+    every few seconds while it runs, and one when it ends. While a cell runs, a heartbeat
+    keeps the clock moving (every second on a terminal, every 15 s on a log), so a long cell
+    does not look like a hang."""
 
     def __init__(self, stream=sys.stdout):
         self.stream = stream
         self.live = stream.isatty()
         self.last_print = 0.0
+        self.state = None
+        self.lock = threading.Lock()
+        self.stopped = threading.Event()
+        threading.Thread(target=self._heartbeat, daemon=True).start()
 
     def update(self, label: str, done: int, total: int, started: float, final: bool = False):
+        with self.lock:
+            self.state = None if final else (label, done, total, started)
+            self._render(label, done, total, started, final, running=False)
+
+    def halt(self):
+        """Stops the heartbeat of the current notebook (it failed) without printing."""
+        with self.lock:
+            self.state = None
+
+    def close(self):
+        self.stopped.set()
+
+    def _heartbeat(self):
+        while not self.stopped.wait(1.0):
+            with self.lock:
+                if self.state is None:
+                    continue
+                if self.live or time.monotonic() - self.last_print >= 15.0:
+                    self._render(*self.state, final=False, running=True)
+
+    def _render(self, label, done, total, started, final, running):
         now = time.monotonic()
         text = f"{label}  {done}/{total} cells  {now - started:5.1f} s"
+        if running and done < total:
+            text += f"  (cell {done + 1} running)"
         if self.live:
             self.stream.write("\r\x1b[2K" + text + ("\n" if final else ""))
-        elif final or now - self.last_print >= 5.0:
+        elif final or running or (now - self.last_print >= 5.0 and done < total):
             self.stream.write(text + "\n")
             self.last_print = now
         self.stream.flush()
@@ -135,7 +186,7 @@ def execute_notebook(path: Path, timeout: float, progress: Progress, label: str)
         )
     client = NotebookClient(
         nb,
-        timeout=timeout,
+        timeout=math.ceil(timeout),  # nbclient counts whole seconds
         kernel_name=KERNEL_NAME,
         record_timing=False,
         coalesce_streams=True,
@@ -157,6 +208,7 @@ def execute_notebook(path: Path, timeout: float, progress: Progress, label: str)
             cell.execution_count = None
 
     client.reset_execution_trackers()
+    progress.update(label, 0, total, started)
     try:
         with client.setup_kernel():
             reply = client.wait_for_reply(client.kc.kernel_info())
@@ -170,11 +222,13 @@ def execute_notebook(path: Path, timeout: float, progress: Progress, label: str)
 
             try:
                 run_hidden(RECORD_LATE_ERRORS)
+                code = [i for i, c in enumerate(nb.cells[:total]) if is_code(c)]
+                last_code = code[-1] if code else -1
                 count = 0
                 for index in range(total):
                     current["cell"] = index
                     cell = nb.cells[index]
-                    if cell.cell_type == "code" and cell.source.strip():
+                    if is_code(cell):
                         count += 1
                         try:
                             client.execute_cell(cell, index, execution_count=count)
@@ -191,7 +245,8 @@ def execute_notebook(path: Path, timeout: float, progress: Progress, label: str)
                             kind = "TypeScript error" if typed else "thrown error"
                             raise fail(kind, index, stderr) from None
                         try:
-                            run_hidden(CHECK_LATE_ERRORS)
+                            last = index == last_code
+                            run_hidden(WAIT_FOR_TIMERS if last else CHECK_LATE_ERRORS)
                         except CellExecutionError:
                             # Keep what the check printed, not the trace of its own throw.
                             text = error_text(nb.cells[total])
@@ -215,6 +270,11 @@ def execute_notebook(path: Path, timeout: float, progress: Progress, label: str)
     return nb
 
 
+def is_code(cell) -> bool:
+    """A code cell with something to run (nbclient skips empty ones)."""
+    return cell.cell_type == "code" and bool(cell.source.strip())
+
+
 def display_name(path: Path) -> str:
     try:
         return str(path.resolve().relative_to(ROOT))
@@ -230,6 +290,9 @@ def write_atomically(path: Path, text: str):
     try:
         with os.fdopen(handle, "w", encoding="utf-8", newline="\n") as file:
             file.write(text)
+        # mkstemp makes the file private (0600); give it the mode the file had, or the mode a
+        # new file gets under the user's umask.
+        os.chmod(temporary, path.stat().st_mode & 0o777 if path.exists() else 0o666 & ~UMASK)
         os.replace(temporary, path)
     except BaseException:
         if os.path.exists(temporary):
@@ -250,14 +313,26 @@ def chapter_title(nb, fallback: str) -> str:
     return fallback
 
 
-def export_html(executed: list[tuple[Path, object]], out: Path):
+def export_html(executed: list[tuple[Path, object]], out: Path, full_run: bool):
+    """Writes one page per notebook executed now, and an index of every chapter whose executed
+    copy is in `out`, so that running one chapter keeps the others listed. A run of the whole
+    course also removes copies and pages of notebooks that no longer exist."""
     exporter = HTMLExporter(template_name="lab")
-    entries = []
+    pages = out / "course"
     for path, nb in executed:
         body, _ = exporter.from_notebook_node(nb)
-        page = f"{path.stem}.html"
-        write_atomically(out / page, body)
-        entries.append((page, chapter_title(nb, path.stem)))
+        write_atomically(pages / f"{path.stem}.html", body)
+    if full_run:
+        current = {path.stem for path, _ in executed}
+        stale = [f for f in (out / "notebooks").glob("*.ipynb") if f.stem not in current]
+        stale += [f for f in pages.glob("*.html") if f.stem not in current and f.name != "index.html"]
+        for file in stale:
+            file.unlink()
+    entries = []
+    for copy in sorted((out / "notebooks").glob("*.ipynb")):
+        if (pages / f"{copy.stem}.html").exists():
+            title = chapter_title(nbformat.read(copy, as_version=4), copy.stem)
+            entries.append((f"{copy.stem}.html", title))
     items = "\n".join(
         f'    <li><a href="{html.escape(page)}">{html.escape(title)}</a></li>'
         for page, title in entries
@@ -271,13 +346,13 @@ def export_html(executed: list[tuple[Path, object]], out: Path):
 <body>
   <h1>Spotlight: a hands-on course on attention</h1>
   <p>The chapters, executed with the TypeScript kernel:</p>
-  <ol>
+  <ul>
 {items}
-  </ol>
+  </ul>
 </body>
 </html>
 """
-    write_atomically(out / "index.html", index)
+    write_atomically(pages / "index.html", index)
 
 
 def parse_args(argv):
@@ -306,8 +381,9 @@ def parse_args(argv):
         "--keep-going", action="store_true", help="run every notebook even after a failure"
     )
     args = parser.parse_args(argv)
-    if args.timeout <= 0:
+    if not (math.isfinite(args.timeout) and args.timeout > 0):
         parser.error(f"--timeout must be a positive number of seconds; got {args.timeout:g}")
+    args.all_notebooks = not args.notebooks
     if not args.notebooks:
         args.notebooks = sorted((ROOT / "notebooks").glob("*.ipynb"))
         if not args.notebooks:
@@ -315,6 +391,17 @@ def parse_args(argv):
     for path in args.notebooks:
         if path.suffix != ".ipynb" or not path.is_file():
             parser.error(f"not a notebook file: {path}")
+        try:
+            nbformat.validate(nbformat.read(path, as_version=4))
+        except Exception as error:  # nbformat raises several kinds for a broken file
+            reason = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
+            parser.error(f"{path} is not a valid notebook: {reason}")
+    try:
+        args.out.mkdir(parents=True, exist_ok=True)
+        probe = tempfile.NamedTemporaryFile(dir=args.out, prefix=".write-test.")
+        probe.close()
+    except OSError as error:
+        parser.error(f"cannot write to --out {args.out}: {error.strerror}")
     return args
 
 
@@ -331,6 +418,7 @@ def main(argv=None) -> int:
         try:
             nb = execute_notebook(path, args.timeout, progress, label)
         except NotebookFailed as error:
+            progress.halt()
             if progress.live:
                 sys.stdout.write("\n")
             sys.stdout.flush()
@@ -347,8 +435,9 @@ def main(argv=None) -> int:
             print(f"course: refreshed the outputs stored in {display_name(path)}")
         executed.append((path, nb))
 
+    progress.close()
     if executed and not args.no_html:
-        export_html(executed, args.out / "course")
+        export_html(executed, args.out, full_run=args.all_notebooks and not failures)
     if args.report:
         report = {"failures": [asdict(f) for f in failures], "seconds": timings}
         write_atomically(args.report, json.dumps(report, indent=2) + "\n")
@@ -357,9 +446,15 @@ def main(argv=None) -> int:
         return 1
     where = display_name(args.out)
     html_note = "" if args.no_html else f" and {where}/course/index.html"
-    print(f"course: all {count} notebooks ran; executed copies in {where}/notebooks/{html_note}")
+    ran = "the notebook ran" if count == 1 else f"all {count} notebooks ran"
+    print(f"course: {ran}; executed copies in {where}/notebooks/{html_note}")
     return 0
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    try:
+        sys.exit(main())
+    except KeyboardInterrupt:
+        print("\ncourse: interrupted; the kernel was shut down, no source notebook was changed",
+              file=sys.stderr)
+        sys.exit(130)

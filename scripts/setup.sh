@@ -45,6 +45,14 @@ command -v "$python_bin" >/dev/null ||
 
 # 2. The Python environment with the pinned Jupyter side.
 venv_python="$root/.venv/bin/python"
+requirements_stamp="$(hash_of requirements.txt) $root"
+# A virtual environment's scripts hold its absolute path: one made before the project folder
+# was moved or renamed cannot run there, so it is made again.
+if [[ -d .venv ]] && [[ ! -f .venv/.spotlight-requirements ||
+  "$(cut -d' ' -f2- .venv/.spotlight-requirements)" != "$root" ]]; then
+  step "the project folder moved since .venv was made; making .venv again"
+  rm -rf .venv
+fi
 if [[ ! -x "$venv_python" ]]; then
   "$python_bin" -c 'import sys; sys.exit(sys.version_info < (3, 11))' ||
     fail "$("$python_bin" --version 2>&1) is too old;" \
@@ -55,11 +63,10 @@ if [[ ! -x "$venv_python" ]]; then
   step "creating the Python environment in .venv"
   "$python_bin" -m venv "$root/.venv"
 fi
-requirements_hash="$(hash_of requirements.txt)"
-if ! stamp_matches .venv/.spotlight-requirements "$requirements_hash"; then
+if ! stamp_matches .venv/.spotlight-requirements "$requirements_stamp"; then
   step "installing the Jupyter side from requirements.txt into .venv (a minute or two)"
   "$venv_python" -m pip install --quiet --disable-pip-version-check -r requirements.txt
-  printf '%s\n' "$requirements_hash" >.venv/.spotlight-requirements
+  printf '%s\n' "$requirements_stamp" >.venv/.spotlight-requirements
 fi
 
 # 3. Node packages, exactly as locked.

@@ -38,6 +38,8 @@ describe("the output checker", () => {
     expect(mismatches[0].cell).to.equal(1);
     const report = describeMismatches("notebooks/x.ipynb", mismatches);
     expect(report).to.match(/notebooks\/x\.ipynb, cell 1/);
+    expect(report).to.match(/^--- cell 1 \(committed\)/m);
+    expect(report).to.match(/^\+\+\+ cell 1 \(executed\)/m);
     expect(report).to.match(/^-0\.4000$/m);
     expect(report).to.match(/^\+0\.3000$/m);
   });
@@ -80,6 +82,7 @@ describe("the course runner", function () {
     typeError: [{ source: 'const n: number = "x";' }],
     asyncError: [{ source: 'setTimeout(() => { throw new Error("late boom"); }, 0);' }],
     rejection: [{ source: 'void Promise.reject(new Error("nobody caught me"));' }],
+    lateTimer: [{ source: 'setTimeout(() => { throw new Error("200 ms later"); }, 200);' }],
     hang: [{ source: "while (true) {}" }],
     kernelDeath: [{ source: "process.exit(3);" }],
   };
@@ -133,6 +136,13 @@ describe("the course runner", function () {
     const failure = failureOf("rejection");
     expect(failure.kind).to.match(/^asynchronous error/);
     expect(failure.message).to.match(/nobody caught me/);
+  });
+
+  it("waits for timers left by the last cell and reports the error they throw", () => {
+    const failure = failureOf("lateTimer");
+    expect(failure.cell).to.equal(1);
+    expect(failure.message).to.match(/200 ms later/);
+    expect(failure.message, "reported once").to.not.match(/200 ms later[\s\S]*200 ms later/);
   });
 
   it("stops a cell that hangs past its timeout", () => {

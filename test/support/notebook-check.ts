@@ -132,7 +132,7 @@ export function compareNotebooks(
         expected,
         actual,
       );
-      mismatches.push({ cell: index + 1, diff: diff.split("\n").slice(2).join("\n") });
+      mismatches.push({ cell: index + 1, diff: diff.split("\n").slice(1).join("\n") });
     }
   });
   return mismatches;
