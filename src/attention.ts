@@ -21,7 +21,11 @@
  *
  * Masked keys are selected out, never filled with −1e9: a masked pair's score is never computed
  * or read, and the weighted sum runs over the allowed keys only. So nothing stored in a masked
- * key or value row, however large or even NaN, can reach the result.
+ * key or value row, however large (say 1e300, whose products would overflow), can reach the
+ * result. A Matrix holds finite numbers only, so no row, masked or not, can hold a NaN.
+ *
+ * Every score function and `attend` check their results: a score or an output that overflows
+ * throws a RangeError naming the function instead of travelling on as Infinity or NaN.
  */
 
 import {
@@ -36,8 +40,8 @@ import {
   kindOf,
   showNumber,
 } from "./check";
-import { matmul } from "./ops";
-import { Matrix, checkMatrix } from "./tensor";
+import { multiply } from "./ops";
+import { Matrix, checkMatrix, resultMatrix } from "./tensor";
 
 /**
  * A score function: how well each query matches each key, before the softmax.
@@ -167,7 +171,7 @@ const MULTI_HEAD_OPTIONS = ["heads", "mask", "causal", "keysFrom"] as const;
  */
 export function dotScore(queries: Matrix, keys: Matrix): Matrix {
   checkDotOperands("dotScore", queries, keys);
-  return dotProducts(queries, keys, 1);
+  return dotProducts("dotScore", "queries", queries, keys, 1);
 }
 
 /**
@@ -186,7 +190,7 @@ export function dotScore(queries: Matrix, keys: Matrix): Matrix {
  */
 export function scaledDotScore(queries: Matrix, keys: Matrix): Matrix {
   checkDotOperands("scaledDotScore", queries, keys);
-  return dotProducts(queries, keys, Math.sqrt(queries.cols));
+  return dotProducts("scaledDotScore", "queries", queries, keys, Math.sqrt(queries.cols));
 }
 
 /**
@@ -224,7 +228,7 @@ export function distanceScore(queries: Matrix, keys: Matrix): Matrix {
       out[i * m + j] = total === 0 ? 0 : -0.5 * total;
     }
   }
-  return new Matrix(out, n, m);
+  return resultMatrix("distanceScore", out, n, m, (i, j) => `‖queries row ${i} − keys row ${j}‖²`);
 }
 
 /**
@@ -242,17 +246,18 @@ export function distanceScore(queries: Matrix, keys: Matrix): Matrix {
  * score(matrix([[1, 1]]), matrix([[1, 0], [0, 1]])).toArray(); // [[2, 1]]
  */
 export function bilinearScore(w: Matrix): ScoreFunction {
-  checkWeight("bilinearScore", "w", w);
-  // NOTE: a private copy, so that the finiteness checked here stays true whatever the caller
-  // later does to w.data.
+  checkMatrix("bilinearScore", "w", w);
+  // NOTE: a private copy, so that the score stays the one made here whatever the caller later
+  // does to w.data.
   const weight = copyOf(w);
 
   return function bilinearScore(queries: Matrix, keys: Matrix): Matrix {
     checkMatrix("bilinearScore", "queries", queries);
     checkMatrix("bilinearScore", "keys", keys);
     checkWeightShape("bilinearScore", "w", weight, queries.cols, keys.cols, "dQuery, dKey");
-    const projected = matmul(queries, weight); // (n, dQuery)·(dQuery, dKey) → (n, dKey)
-    return dotProducts(projected, keys, 1); // (n, dKey)·(dKey, m) → (n, m)
+    // (n, dQuery)·(dQuery, dKey) → (n, dKey)
+    const projected = multiply("bilinearScore", "queries", queries, "w", weight, "queries·w");
+    return dotProducts("bilinearScore", "queries·w", projected, keys, 1); // → (n, m)
   };
 }
 
@@ -275,8 +280,8 @@ export function additiveScore(weights: AdditiveWeights): ScoreFunction {
     throw new TypeError(`additiveScore: weights must be an object; got ${kindOf(weights)}`);
   }
   const { wQuery, wKey, v } = weights;
-  checkWeight("additiveScore", "wQuery", wQuery);
-  checkWeight("additiveScore", "wKey", wKey);
+  checkMatrix("additiveScore", "wQuery", wQuery);
+  checkMatrix("additiveScore", "wKey", wKey);
   checkShared("additiveScore", "wQuery", wQuery.shape, 1, "wKey", wKey.shape, 1, "dAttn");
   checkNumberArray("additiveScore", "v", v);
   checkLength("additiveScore", "v", v.length, wQuery.cols, "dAttn, the columns of wQuery");
@@ -295,8 +300,10 @@ export function additiveScore(weights: AdditiveWeights): ScoreFunction {
 
     // Why project first: q·W_q depends on the query only and k·W_k on the key only, so computing
     // them once per row costs (n + m)·d·dAttn instead of n·m·d·dAttn; only tanh is per pair.
-    const qw = matmul(queries, queryWeight).data; // (n, dQuery)·(dQuery, dAttn) → (n, dAttn)
-    const kw = matmul(keys, keyWeight).data; // (m, dKey)·(dKey, dAttn) → (m, dAttn)
+    const fn = "additiveScore";
+    // (n, dQuery)·(dQuery, dAttn) → (n, dAttn) and (m, dKey)·(dKey, dAttn) → (m, dAttn)
+    const qw = multiply(fn, "queries", queries, "wQuery", queryWeight, "queries·wQuery").data;
+    const kw = multiply(fn, "keys", keys, "wKey", keyWeight, "keys·wKey").data;
     const out = new Float64Array(n * m); // → (n, m)
     for (let i = 0; i < n; i++) {
       for (let j = 0; j < m; j++) {
@@ -307,7 +314,7 @@ export function additiveScore(weights: AdditiveWeights): ScoreFunction {
         out[i * m + j] = total;
       }
     }
-    return new Matrix(out, n, m);
+    return resultMatrix(fn, out, n, m, (i, j) => `vᵀ·tanh(…) for queries row ${i}, keys row ${j}`);
   };
 }
 
@@ -318,10 +325,10 @@ export function additiveScore(weights: AdditiveWeights): ScoreFunction {
  * default score, Attention(Q, K, V) = softmax(Q·Kᵀ / √d_k)·V (Vaswani et al., Eq. 1)
  *
  * A query that may see no key (its mask row is all false) gets a row of zero weights and a zero
- * output row, never NaN. Inputs must be finite where they are read: a query row that sees no
- * key, and a key or value row that no query sees, are never read, so they are not checked (as
- * softmax ignores masked scores). A score that is not finite for an allowed pair is an error;
- * to exclude a pair, mask it.
+ * output row, never NaN. A key or value row that no query sees is never read, so however large
+ * its entries, they cannot overflow a score or the output. A score that is not finite for an
+ * allowed pair (a dot product that overflowed), or an output entry that overflows, is a
+ * RangeError naming attend; to exclude a pair, mask it.
  *
  * @param queries shape [n, dK] (for a custom score, [n, dQuery]).
  * @param keys shape [m, dK] (for a custom score, [m, dKey]).
@@ -348,7 +355,7 @@ export function attend(
   checkMatrix("attend", "keys", keys);
   checkMatrix("attend", "values", values);
   checkShared("attend", "keys", keys.shape, 0, "values", values.shape, 0, "m (one value per key)");
-  checkKnownOptions("attend", options, ATTEND_OPTIONS);
+  checkOptions("attend", options, ATTEND_OPTIONS);
   const score = options.score ?? scaledDotScore;
   if (typeof score !== "function") {
     throw new TypeError(
@@ -364,10 +371,6 @@ export function attend(
   // scored; any other score function is called once on all pairs and read at allowed pairs only.
   const dot = score === dotScore || score === scaledDotScore;
   if (dot) checkShared("attend", "queries", queries.shape, 1, "keys", keys.shape, 1, "dK");
-  const seen = rowsRead(n, m, mask, causal);
-  checkRowsFinite("attend", "queries", queries, seen.queries);
-  checkRowsFinite("attend", "keys", keys, seen.keys);
-  checkRowsFinite("attend", "values", values, seen.keys);
   const scores = dot ? undefined : callScore(score, queries, keys, n, m);
   const divisor = score === scaledDotScore ? Math.sqrt(queries.cols) : 1;
   const scoreName = score.name === "" ? "(anonymous)" : score.name;
@@ -410,7 +413,11 @@ export function attend(
     mixRow(weights, i, m, firstKeys, shared, first, v, dV, output);
     mixRow(weights, i + 1, m, secondKeys, shared, second, v, dV, output);
   }
-  return { output: new Matrix(output, n, dV), weights: new Matrix(weights, n, m) };
+  const mixed = (i: number): string => `row ${i} of the weights · values`;
+  return {
+    output: resultMatrix("attend", output, n, dV, mixed, "the output"),
+    weights: new Matrix(weights, n, m),
+  };
 }
 
 /**
@@ -461,12 +468,12 @@ export function multiHeadAttention(
     ["wValue", wValue],
     ["wOut", wOut],
   ] as const) {
-    checkWeight(fn, name, w);
+    checkMatrix(fn, name, w);
   }
   if (options === undefined) {
     throw new TypeError(`${fn}: options must be an object with heads; got undefined`);
   }
-  checkKnownOptions(fn, options, MULTI_HEAD_OPTIONS);
+  checkOptions(fn, options, MULTI_HEAD_OPTIONS);
   const heads = options.heads;
   checkPositiveInteger(fn, "heads", heads);
   const causal = checkCausal(fn, options.causal);
@@ -488,22 +495,16 @@ export function multiHeadAttention(
   const mask = options.mask;
   const scoresLike = `the scores [n, m] (x rows × ${sourceName} rows)`;
   if (mask !== undefined) checkMask(fn, "mask", mask, [n, m], scoresLike);
-  const seen = rowsRead(n, m, mask, causal);
-  if (self) {
-    // Self-attention reads row i of x as a query if it sees a key, and as a key if one sees it.
-    const read = seen.queries.map((asQuery, i) => asQuery | seen.keys[i]);
-    checkRowsFinite(fn, "x", x, read);
-  } else {
-    checkRowsFinite(fn, "x", x, seen.queries);
-    checkRowsFinite(fn, "keysFrom", source, seen.keys);
-  }
   const dHead = wQuery.cols / heads;
   const dHeadV = wValue.cols / heads;
 
   // 1. Project once for all heads; head h owns a contiguous block of columns.
-  const q = matmul(x, wQuery); // (n, dModel)·(dModel, heads·dHead) → (n, heads·dHead)
-  const k = matmul(source, wKey); // (m, dSource)·(dSource, heads·dHead) → (m, heads·dHead)
-  const v = matmul(source, wValue); // (m, dSource)·(dSource, heads·dHeadV) → (m, heads·dHeadV)
+  // (n, dModel)·(dModel, heads·dHead) → (n, heads·dHead)
+  const q = multiply(fn, "x", x, "wQuery", wQuery, "x·wQuery");
+  // (m, dSource)·(dSource, heads·dHead) → (m, heads·dHead)
+  const k = multiply(fn, sourceName, source, "wKey", wKey, `${sourceName}·wKey`);
+  // (m, dSource)·(dSource, heads·dHeadV) → (m, heads·dHeadV)
+  const v = multiply(fn, sourceName, source, "wValue", wValue, `${sourceName}·wValue`);
 
   // 2. Attend within each head, with scores divided by √dHead, writing into the concatenation.
   const concat = new Float64Array(n * heads * dHeadV); // (n, heads·dHeadV)
@@ -523,7 +524,8 @@ export function multiHeadAttention(
   }
 
   // 3. Mix the heads.
-  const output = matmul(new Matrix(concat, n, heads * dHeadV), wOut); // (n, h·dHeadV) → (n, dOut)
+  const joined = new Matrix(concat, n, heads * dHeadV); // (n, heads·dHeadV)
+  const output = multiply(fn, "the heads", joined, "wOut", wOut, "the output"); // → (n, dOut)
   return { output, weights: headWeights };
 }
 
@@ -610,8 +612,11 @@ function firstMissing(permutation: readonly number[], n: number): number {
   return present.indexOf(0);
 }
 
-/** S[i][j] = (a_i·b_j) / divisor for every pair: the body of the dot-product scores. */
-function dotProducts(a: Matrix, b: Matrix, divisor: number): Matrix {
+/**
+ * S[i][j] = (a_i·b_j) / divisor for every pair: the body of the dot-product scores. `fn` and
+ * `aName` name the caller and its left operand if a product overflows.
+ */
+function dotProducts(fn: string, aName: string, a: Matrix, b: Matrix, divisor: number): Matrix {
   const [n, d] = a.shape;
   const m = b.rows;
   const all = new Int32Array(m);
@@ -619,7 +624,7 @@ function dotProducts(a: Matrix, b: Matrix, divisor: number): Matrix {
   const out = new Float64Array(n * m); // (n, d)·(d, m) → (n, m)
   for (let i = 0; i + 1 < n; i += 2) scorePair(a.data, i, b.data, d, all, 0, m, divisor, out, m);
   if (n % 2 === 1) scoreRow(a.data, n - 1, b.data, d, all, 0, m, divisor, out, m);
-  return new Matrix(out, n, m);
+  return resultMatrix(fn, out, n, m, (i, j) => `row ${i} of ${aName} · row ${j} of keys`);
 }
 
 /**
@@ -910,24 +915,6 @@ function allowedKeys(
   return count;
 }
 
-/** Which query rows see at least one key, and which key rows at least one query sees (1 = yes). */
-function rowsRead(
-  n: number,
-  m: number,
-  mask: Mask | undefined,
-  causal: boolean,
-): { queries: Uint8Array; keys: Uint8Array } {
-  const queries = new Uint8Array(n);
-  const keys = new Uint8Array(m);
-  const allowed = new Int32Array(m);
-  for (let i = 0; i < n; i++) {
-    const count = allowedKeys(i, m, mask?.[i], causal, allowed);
-    if (count > 0) queries[i] = 1;
-    for (let a = 0; a < count; a++) keys[allowed[a]] = 1;
-  }
-  return { queries, keys };
-}
-
 /** Calls a custom score function and checks that it returned a Matrix of shape [n, m]. */
 function callScore(
   score: ScoreFunction,
@@ -948,28 +935,6 @@ function callScore(
     );
   }
   return scores.data;
-}
-
-/** Throws unless every entry in the rows marked 1 in `read` is finite, naming [row, col]. */
-function checkRowsFinite(fn: string, argName: string, a: Matrix, read: Uint8Array): void {
-  const [rows, cols] = a.shape;
-  for (let i = 0; i < rows; i++) {
-    if (read[i] === 0) continue;
-    for (let j = 0; j < cols; j++) {
-      const x = a.data[i * cols + j];
-      if (!Number.isFinite(x)) {
-        throw new RangeError(
-          `${fn}: ${argName}[${i}, ${j}] is ${showNumber(x)}; expected a finite number`,
-        );
-      }
-    }
-  }
-}
-
-/** Throws unless `w` is a Matrix of finite numbers. */
-function checkWeight(fn: string, argName: string, w: unknown): asserts w is Matrix {
-  checkMatrix(fn, argName, w);
-  checkRowsFinite(fn, argName, w, new Uint8Array(w.rows).fill(1));
 }
 
 /** Throws a RangeError unless weight `w` has shape [rows, cols], spelled out with `symbols`. */
@@ -1003,17 +968,6 @@ function checkDivisible(fn: string, argName: string, w: Matrix, heads: number, w
       `${fn}: ${argName} must have ${what} columns, a multiple of heads = ${heads}; ` +
         `got ${argName} ${formatShape(w.shape)}`,
     );
-  }
-}
-
-/** Validates an options object: a plain object whose keys are all in `known`. */
-function checkKnownOptions(fn: string, options: unknown, known: readonly string[]): void {
-  checkOptions(fn, options);
-  if (options === undefined) return;
-  for (const key of Object.keys(options as object)) {
-    if (!known.includes(key)) {
-      throw new TypeError(`${fn}: unknown option "${key}"; expected one of ${known.join(", ")}`);
-    }
   }
 }
 

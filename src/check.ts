@@ -109,9 +109,15 @@ export function checkInteger(
   min = -Infinity,
 ): asserts value is number {
   checkNumber(fn, argName, value);
-  // NOTE: safe integers only, so that every count is exact in a float64.
-  if (!Number.isSafeInteger(value)) {
+  if (!Number.isInteger(value)) {
     throw new RangeError(`${fn}: ${argName} must be an integer; got ${showNumber(value)}`);
+  }
+  // NOTE: safe integers only, so that every count is exact in a float64. Past 2^53 − 1 a float64
+  // no longer holds every integer (2^53 + 1 rounds to 2^53), so the message says "safe".
+  if (!Number.isSafeInteger(value)) {
+    throw new RangeError(
+      `${fn}: ${argName} must be a safe integer (|${argName}| <= 2^53 - 1); got ${value}`,
+    );
   }
   if (value < min) {
     throw new RangeError(`${fn}: ${argName} must be an integer >= ${min}; got ${value}`);
@@ -416,17 +422,106 @@ export function checkBooleans(
 }
 
 /**
- * Throws a TypeError unless `options` is undefined or a plain object.
+ * Throws a TypeError unless `value` is undefined or a plain object (not null, not an array), for
+ * an object whose keys are not ours to list, e.g. Observable Plot's options in `renderPlot`.
+ *
+ * @param fn the public function being called.
+ * @param argName the argument, usually `"options"`.
+ * @param value the value received.
+ * @example checkObject("renderPlot", "options", { title: "Weights" }); // passes
+ */
+export function checkObject(fn: string, argName: string, value: unknown): void {
+  if (value === undefined) return;
+  if (typeof value !== "object" || value === null || Array.isArray(value)) {
+    throw new TypeError(`${fn}: ${argName} must be an object; got ${kindOf(value)}`);
+  }
+}
+
+/**
+ * Throws unless `options` is undefined or a plain object whose keys are all in `allowed`: a
+ * TypeError for the wrong kind, and a TypeError naming a misspelt key, which would otherwise be
+ * ignored without a word (`{ temprature: 100 }` would leave the temperature at 1).
+ *
+ * keys(options) ⊆ allowed
  *
  * @param fn the public function being called.
  * @param options the value received.
- * @example checkOptions("softmax", { temperature: 2 }); // passes
+ * @param allowed every key the function reads.
+ * @param argName the argument (default `"options"`); any other name, e.g. `"series[0]"`, makes
+ *   the message say "unknown key … in series[0]".
+ * @example checkOptions("softmax", { temperature: 2 }, ["temperature", "mask"]); // passes
  */
-export function checkOptions(fn: string, options: unknown): void {
+export function checkOptions(
+  fn: string,
+  options: unknown,
+  allowed: readonly string[],
+  argName = "options",
+): void {
+  checkObject(fn, argName, options);
   if (options === undefined) return;
-  if (typeof options !== "object" || options === null || Array.isArray(options)) {
-    throw new TypeError(`${fn}: options must be an object; got ${kindOf(options)}`);
+  for (const key of Object.keys(options as object)) {
+    if (allowed.includes(key)) continue;
+    const what =
+      argName === "options"
+        ? `option ${JSON.stringify(key)}`
+        : `key ${JSON.stringify(key)} in ${argName}`;
+    throw new TypeError(`${fn}: unknown ${what}; expected one of ${allowed.join(", ")}`);
   }
+}
+
+/**
+ * The index of the first entry that is NaN or ±∞, or −1 if every entry is finite: the one tight
+ * scan behind the Matrix constructor and {@link checkResult}.
+ *
+ * min{k : values[k] ∉ ℝ}, or −1
+ *
+ * @param values a flat list of numbers, e.g. a Matrix's data.
+ * @returns the index, or −1.
+ * @example firstNonFinite([1, NaN, Infinity]); // 1
+ */
+export function firstNonFinite(values: ArrayLike<number>): number {
+  for (let k = 0; k < values.length; k++) {
+    // x − x is 0 for every finite x and NaN for NaN and ±∞: one subtraction, no call.
+    const x = values[k];
+    if (x - x !== 0) return k;
+  }
+  return -1;
+}
+
+/**
+ * Throws a RangeError if an operation's result holds NaN or ±∞, naming the operation, the entry
+ * and, through `cause`, the inputs that produced it. Every operation whose arithmetic can
+ * overflow calls this on its output (for a Matrix, through `resultMatrix` in src/tensor.ts), so
+ * that an overflow stops where it happens instead of travelling on as Infinity or NaN.
+ *
+ * ∀ k: out[k] ∈ ℝ
+ *
+ * @param fn the public function being called, e.g. `"scale"`.
+ * @param out the result, row-major.
+ * @param cols its number of columns, to name the entry `[i, j]`; undefined for a list (entry
+ *   `[k]`, and `cause` gets (k, 0)) or a single number (no index).
+ * @param cause optional: the inputs behind entry (i, j), e.g. `a[0, 0] = 1e308, s = 10`; called
+ *   only when the check fails.
+ * @param what what `out` is, for the message (default "the result"), e.g. `"x·wQuery"` for an
+ *   intermediate product.
+ * @example checkResult("scale", Float64Array.of(0.5, 1), 2); // passes
+ */
+export function checkResult(
+  fn: string,
+  out: ArrayLike<number>,
+  cols: number | undefined,
+  cause?: (i: number, j: number) => string,
+  what = "the result",
+): void {
+  const k = firstNonFinite(out);
+  if (k < 0) return;
+  const [i, j] = cols === undefined ? [k, 0] : [Math.floor(k / cols), k % cols];
+  let at = cols === undefined ? ` at [${k}]` : ` at [${i}, ${j}]`;
+  if (cols === undefined && out.length === 1) at = "";
+  const x = out[k];
+  const happened = Number.isNaN(x) ? "is NaN" : `overflowed to ${showNumber(x)}`;
+  const why = cause === undefined ? "" : ` (${cause(i, j)})`;
+  throw new RangeError(`${fn}: ${what} ${happened}${at}${why}; expected a finite number`);
 }
 
 /**

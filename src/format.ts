@@ -25,6 +25,9 @@ import { Matrix } from "./tensor";
  *
  * fmt(x, d) = x.toFixed(d), with "-0.0000" written "0.0000" and ±∞ written "Infinity"/"-Infinity"
  *
+ * Numbers of magnitude 10^21 and above are printed in the same fixed form (all their integer
+ * digits, then d zeros), where toFixed would switch to exponent form ("1e+21").
+ *
  * NaN throws: a NaN in a printed result means an earlier step went wrong, and printing it would
  * bake the failure into a committed notebook output.
  *
@@ -35,6 +38,7 @@ import { Matrix } from "./tensor";
  * fmt(0.55); // "0.5500"
  * fmt(-0.00001); // "0.0000"
  * fmt(8192 / 193, 2); // "42.45"
+ * fmt(1e21, 1); // "1000000000000000000000.0"
  */
 export function fmt(x: number, digits = 4): string {
   checkNumber("fmt", "x", x);
@@ -44,6 +48,12 @@ export function fmt(x: number, digits = 4): string {
   }
   if (x === Infinity) return "Infinity";
   if (x === -Infinity) return "-Infinity";
+  // Why BigInt: toFixed hands numbers ≥ 10^21 to ToString, which writes "1e+21" (ECMA-262,
+  // Number.prototype.toFixed, step 10). Every float64 that large is an integer, so BigInt holds
+  // its exact value and writes all of its digits.
+  if (Math.abs(x) >= 1e21) {
+    return BigInt(x).toString() + (digits > 0 ? "." + "0".repeat(digits) : "");
+  }
   const text = x.toFixed(digits);
   // Why: toFixed keeps the sign of -0 and of negatives that round to zero ("-0.0000"), which
   // would make a column of zeros flicker between two spellings.
@@ -74,6 +84,8 @@ export interface FmtMatrixOptions {
   colLabels?: readonly string[];
 }
 
+const FMT_MATRIX_OPTIONS = ["rowLabels", "colLabels"] as const;
+
 /**
  * Prints a matrix as an aligned text table, numbers through {@link fmt}.
  *
@@ -95,7 +107,7 @@ export function fmtMatrix(
   options: FmtMatrixOptions = {},
 ): string {
   checkDigits("fmtMatrix", digits);
-  checkOptions("fmtMatrix", options);
+  checkOptions("fmtMatrix", options, FMT_MATRIX_OPTIONS);
   if (!(m instanceof Matrix)) checkGrid("fmtMatrix", m, "m");
   const rows = m instanceof Matrix ? m.toArray() : m;
   const n = rows.length;

@@ -64,6 +64,26 @@ function uniformParameter(rng: Random, rows: number, cols: number, bound: number
   return parameter(new Matrix(data, rows, cols), name);
 }
 
+/**
+ * Checks an options object that must be given: present, a plain object, no unknown keys. (The
+ * values are checked by the caller.)
+ */
+function checkRequiredOptions(fn: string, options: unknown, allowed: readonly string[]): void {
+  if (options === undefined) {
+    throw new TypeError(
+      `${fn}: options must be an object (keys ${allowed.join(", ")}); got undefined`,
+    );
+  }
+  checkOptions(fn, options, allowed);
+}
+
+/** Throws a TypeError unless an optional flag is undefined or a boolean. */
+function checkFlag(fn: string, argName: string, value: unknown): void {
+  if (value !== undefined && typeof value !== "boolean") {
+    throw new TypeError(`${fn}: ${argName} must be a boolean; got ${kindOf(value)}`);
+  }
+}
+
 /** A constant column [rows, 1] of ones and zeros. */
 function column(values: readonly number[]): Var {
   return constant(new Matrix(Float64Array.from(values), values.length, 1));
@@ -90,9 +110,13 @@ export class Linear implements Module {
   readonly bias: Var | undefined;
 
   constructor(rng: Random, dIn: number, dOut: number, options: LinearOptions = {}) {
-    checkOptions("Linear", options);
+    checkOptions("Linear", options, ["bias", "name"]);
     checkInteger("Linear", "dIn", dIn, 1);
     checkInteger("Linear", "dOut", dOut, 1);
+    checkFlag("Linear", "bias", options.bias);
+    if (options.name !== undefined && typeof options.name !== "string") {
+      throw new TypeError(`Linear: name must be a string; got ${kindOf(options.name)}`);
+    }
     const name = options.name ?? "linear";
     const bound = 1 / Math.sqrt(dIn);
     this.weight = uniformParameter(rng, dIn, dOut, bound, `${name}.weight`);
@@ -290,6 +314,17 @@ export interface DecoderOptions {
   hidden: number;
 }
 
+const DECODER_OPTIONS = ["vocabulary", "dEmbed", "hidden"] as const;
+
+/** Checks the options every decoder takes, naming the decoder. */
+function checkDecoderOptions(fn: string, options: unknown, allowed: readonly string[]): void {
+  checkRequiredOptions(fn, options, allowed);
+  const { vocabulary, dEmbed, hidden } = options as DecoderOptions;
+  checkInteger(fn, "vocabulary", vocabulary, 1);
+  checkInteger(fn, "dEmbed", dEmbed, 1);
+  checkInteger(fn, "hidden", hidden, 1);
+}
+
 /**
  * The fixed-size memory: a GRU decoder whose only view of the source is the encoder's final
  * state c, used as its initial state and fed again at every step (Cho et al. 2014):
@@ -302,7 +337,7 @@ export class BottleneckDecoder implements Decoder {
   readonly output: Linear;
 
   constructor(rng: Random, options: DecoderOptions) {
-    checkOptions("BottleneckDecoder", options);
+    checkDecoderOptions("BottleneckDecoder", options, DECODER_OPTIONS);
     const { vocabulary, dEmbed, hidden } = options;
     this.embedding = new Embedding(rng, vocabulary, dEmbed, "decoder.embedding");
     this.cell = new GRUCell(rng, dEmbed + hidden, hidden, "decoder.gru");
@@ -350,7 +385,7 @@ export class AttentionDecoder implements Decoder {
   private keysFor: { encoded: EncoderOutput; keys: Var } | undefined;
 
   constructor(rng: Random, options: AttentionDecoderOptions) {
-    checkOptions("AttentionDecoder", options);
+    checkDecoderOptions("AttentionDecoder", options, [...DECODER_OPTIONS, "score", "dAttn"]);
     const { vocabulary, dEmbed, hidden } = options;
     const score = options.score ?? "additive";
     if (score !== "additive" && score !== "multiplicative") {
@@ -436,6 +471,14 @@ export interface Seq2SeqOptions {
   attention?: "none" | DecoderScore;
 }
 
+const SEQ2SEQ_OPTIONS = [
+  "sourceVocabulary",
+  "targetVocabulary",
+  "dEmbed",
+  "hidden",
+  "attention",
+] as const;
+
 /** What {@link Seq2Seq.translate} returns. */
 export interface Translation {
   /** The predicted tokens, target.lengths[b] of them per example. */
@@ -458,9 +501,19 @@ export class Seq2Seq implements Module {
   readonly startToken: number;
 
   constructor(rng: Random, options: Seq2SeqOptions) {
-    checkOptions("Seq2Seq", options);
+    const fn = "Seq2Seq";
+    checkRequiredOptions(fn, options, SEQ2SEQ_OPTIONS);
     const { sourceVocabulary, targetVocabulary, dEmbed, hidden } = options;
+    checkInteger(fn, "sourceVocabulary", sourceVocabulary, 1);
+    checkInteger(fn, "targetVocabulary", targetVocabulary, 1);
+    checkInteger(fn, "dEmbed", dEmbed, 1);
+    checkInteger(fn, "hidden", hidden, 1);
     const attention = options.attention ?? "additive";
+    if (attention !== "none" && attention !== "additive" && attention !== "multiplicative") {
+      throw new RangeError(
+        `${fn}: attention must be "none", "additive" or "multiplicative"; got ${String(attention)}`,
+      );
+    }
     this.startToken = targetVocabulary;
     this.encoder = new Encoder(rng, sourceVocabulary, dEmbed, hidden);
     const shared = { vocabulary: targetVocabulary + 1, dEmbed, hidden };
@@ -535,6 +588,14 @@ export interface AttentionClassifierOptions {
   uniformAttention?: boolean;
 }
 
+const CLASSIFIER_OPTIONS = [
+  "vocabulary",
+  "dEmbed",
+  "dAttn",
+  "classes",
+  "uniformAttention",
+] as const;
+
 /** What {@link AttentionClassifier.forward} returns. */
 export interface ClassifierOutput {
   /** [B, classes]. */
@@ -557,9 +618,14 @@ export class AttentionClassifier implements Module {
   readonly uniformAttention: boolean;
 
   constructor(rng: Random, options: AttentionClassifierOptions) {
-    checkOptions("AttentionClassifier", options);
+    const fn = "AttentionClassifier";
+    checkRequiredOptions(fn, options, CLASSIFIER_OPTIONS);
     const { vocabulary, dEmbed, dAttn, classes } = options;
-    checkInteger("AttentionClassifier", "classes", classes, 2);
+    checkInteger(fn, "vocabulary", vocabulary, 1);
+    checkInteger(fn, "dEmbed", dEmbed, 1);
+    checkInteger(fn, "dAttn", dAttn, 1);
+    checkInteger(fn, "classes", classes, 2);
+    checkFlag(fn, "uniformAttention", options.uniformAttention);
     this.embedding = new Embedding(rng, vocabulary, dEmbed, "classifier.embedding");
     this.scorer = new Linear(rng, dEmbed, dAttn, { name: "classifier.scorer" });
     this.v = uniformParameter(rng, dAttn, 1, 1 / Math.sqrt(dAttn), "classifier.v");
@@ -648,6 +714,8 @@ export interface AdamOptions {
   clipNorm?: number;
 }
 
+const ADAM_OPTIONS = ["learningRate", "beta1", "beta2", "epsilon", "clipNorm"] as const;
+
 /**
  * The Adam optimizer (Kingma & Ba 2015, Algorithm 1), with optional clipping of the global
  * gradient norm first (Pascanu et al. 2013), which keeps a recurrent network's rare huge
@@ -667,7 +735,7 @@ export class Adam {
   private t = 0;
 
   constructor(params: readonly Var[], options: AdamOptions = {}) {
-    checkOptions("Adam", options);
+    checkOptions("Adam", options, ADAM_OPTIONS);
     checkArray("Adam", "params", params);
     this.params = params;
     this.learningRate = positive("learningRate", options.learningRate ?? 0.01);
@@ -754,6 +822,8 @@ export interface TrainOptions {
   every?: number;
 }
 
+const TRAIN_OPTIONS = ["steps", "loss", "optimizer", "onProgress", "every"] as const;
+
 /**
  * Runs `steps` steps of: loss, backward, optimizer step. The library prints nothing; progress
  * goes to the callback.
@@ -765,12 +835,18 @@ export interface TrainOptions {
  *   onProgress: ({ step, loss, msPerStep }) => console.log(step, loss, msPerStep) });
  */
 export function train(options: TrainOptions): number[] {
-  checkOptions("train", options);
+  checkRequiredOptions("train", options, TRAIN_OPTIONS);
   checkInteger("train", "steps", options.steps, 1);
   const every = options.every ?? 50;
   checkInteger("train", "every", every, 1);
   if (typeof options.loss !== "function") {
     throw new TypeError(`train: loss must be a function of the step; got ${kindOf(options.loss)}`);
+  }
+  if (!(options.optimizer instanceof Adam)) {
+    throw new TypeError(`train: optimizer must be an Adam; got ${kindOf(options.optimizer)}`);
+  }
+  if (options.onProgress !== undefined && typeof options.onProgress !== "function") {
+    throw new TypeError(`train: onProgress must be a function; got ${kindOf(options.onProgress)}`);
   }
   const losses: number[] = [];
   let since = performance.now();

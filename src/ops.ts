@@ -6,6 +6,12 @@
  * Q·Kᵀ and the mix A·V of scaled dot-product attention (Vaswani et al., "Attention Is All You
  * Need", 2017, Eq. 1). Every operation returns a new Matrix and leaves its inputs alone; shapes
  * are checked through src/check.ts.
+ *
+ * Every operation whose arithmetic can overflow (a product, a sum, a scaling, a user's function)
+ * checks its result (`checkResult`, or `resultMatrix` for a Matrix) and throws a RangeError
+ * naming itself, the entry and the inputs behind it, e.g. `scale: the result overflowed to
+ * Infinity at [0, 0] (a[0, 0] = 1e308, s = 10)`, instead of returning a NaN or an Infinity that
+ * would travel on.
  */
 
 import {
@@ -15,11 +21,13 @@ import {
   checkNumberArray,
   checkOptions,
   checkPositiveInteger,
+  checkResult,
   checkSameShape,
   kindOf,
+  showNumber,
 } from "./check";
-import type { Random } from "./random";
-import { Matrix, checkMatrix } from "./tensor";
+import { type Random, checkNormalParameters } from "./random";
+import { Matrix, checkMatrix, resultMatrix } from "./tensor";
 
 /**
  * Multiplies two matrices.
@@ -34,7 +42,34 @@ import { Matrix, checkMatrix } from "./tensor";
 export function matmul(a: Matrix, b: Matrix): Matrix {
   checkMatrix("matmul", "a", a);
   checkMatrix("matmul", "b", b);
-  checkInner("matmul", "a", a.shape, "b", b.shape);
+  return multiply("matmul", "a", a, "b", b, "the result");
+}
+
+/**
+ * The body of {@link matmul}, for library functions that multiply inside (multi-head attention's
+ * projections, the bilinear score) and must name themselves and their arguments in a shape or
+ * overflow error. Not part of the public face.
+ *
+ * C = A·B
+ *
+ * @param fn the public function being called.
+ * @param aName the left operand's name, e.g. `"x"`.
+ * @param a a Matrix of shape (n, k).
+ * @param bName the right operand's name, e.g. `"wQuery"`.
+ * @param b a Matrix of shape (k, m).
+ * @param what what the product is, for an overflow message, e.g. `"x·wQuery"`.
+ * @returns a new Matrix of shape (n, m).
+ * @example multiply("multiHeadAttention", "x", x, "wQuery", wQuery, "x·wQuery");
+ */
+export function multiply(
+  fn: string,
+  aName: string,
+  a: Matrix,
+  bName: string,
+  b: Matrix,
+  what: string,
+): Matrix {
+  checkInner(fn, aName, a.shape, bName, b.shape);
   const [n, k] = a.shape;
   const m = b.cols;
   const x = a.data;
@@ -52,7 +87,9 @@ export function matmul(a: Matrix, b: Matrix): Matrix {
       for (let j = 0; j < m; j++) out[outRow + j] += aip * y[bRow + j];
     }
   }
-  return new Matrix(out, n, m);
+  // A NaN here means two products overflowed with opposite signs (∞ − ∞).
+  const cause = (i: number, j: number): string => `row ${i} of ${aName} · column ${j} of ${bName}`;
+  return resultMatrix(fn, out, n, m, cause, what);
 }
 
 /**
@@ -131,7 +168,8 @@ export function scale(a: Matrix, s: number): Matrix {
   checkFiniteNumber("scale", "s", s);
   const out = new Float64Array(a.data.length);
   for (let k = 0; k < out.length; k++) out[k] = a.data[k] * s;
-  return new Matrix(out, a.rows, a.cols);
+  const cause = (i: number, j: number): string => `${entry("a", a, i, j)}, s = ${showNumber(s)}`;
+  return resultMatrix("scale", out, a.rows, a.cols, cause);
 }
 
 /**
@@ -140,7 +178,7 @@ export function scale(a: Matrix, s: number): Matrix {
  * C[i][j] = f(A[i][j], i, j)
  *
  * @param a shape (n, m).
- * @param f called with the entry and its row and column; must return a number.
+ * @param f called with the entry and its row and column; must return a finite number.
  * @returns a new Matrix of shape (n, m).
  * @example map(matrix([[0, 1]]), Math.tanh).get(0, 1); // 0.7615941559557649
  */
@@ -154,6 +192,12 @@ export function map(a: Matrix, f: (value: number, i: number, j: number) => numbe
       const value = f(a.data[i * m + j], i, j);
       if (typeof value !== "number") {
         throw new TypeError(`map: f must return a number; got ${kindOf(value)} at [${i}, ${j}]`);
+      }
+      if (!Number.isFinite(value)) {
+        throw new RangeError(
+          `map: f returned ${showNumber(value)} at [${i}, ${j}] (${entry("a", a, i, j)}); ` +
+            "expected a finite number",
+        );
       }
       out[i * m + j] = value;
     }
@@ -180,7 +224,8 @@ export function addRowVector(a: Matrix, v: readonly number[]): Matrix {
   for (let i = 0; i < n; i++) {
     for (let j = 0; j < m; j++) out[i * m + j] = a.data[i * m + j] + v[j];
   }
-  return new Matrix(out, n, m);
+  const cause = (i: number, j: number): string => `${entry("a", a, i, j)}, v[${j}] = ${v[j]}`;
+  return resultMatrix("addRowVector", out, n, m, cause);
 }
 
 /**
@@ -199,6 +244,7 @@ export function rowSums(a: Matrix): number[] {
   for (let i = 0; i < n; i++) {
     for (let j = 0; j < m; j++) out[i] += a.data[i * m + j];
   }
+  checkResult("rowSums", out, undefined, (i) => `the sum of row ${i} of a`);
   return out;
 }
 
@@ -218,6 +264,7 @@ export function columnSums(a: Matrix): number[] {
   for (let i = 0; i < n; i++) {
     for (let j = 0; j < m; j++) out[j] += a.data[i * m + j];
   }
+  checkResult("columnSums", out, undefined, (j) => `the sum of column ${j} of a`);
   return out;
 }
 
@@ -234,6 +281,7 @@ export function sum(a: Matrix): number {
   checkMatrix("sum", "a", a);
   let total = 0;
   for (let k = 0; k < a.data.length; k++) total += a.data[k];
+  checkResult("sum", [total], undefined, () => "the sum of every entry of a");
   return total;
 }
 
@@ -241,9 +289,14 @@ export function sum(a: Matrix): number {
 export interface RandomMatrixOptions {
   /** Mean of the normal distribution (default 0). */
   mean?: number;
-  /** Standard deviation, finite and ≥ 0 (default 1). */
+  /**
+   * Standard deviation, finite and ≥ 0 (default 1), small enough that |mean| + 8.6·std stays
+   * finite (no draw lies further than 8.58 standard deviations from the mean).
+   */
   std?: number;
 }
+
+const RANDOM_MATRIX_OPTIONS = ["mean", "std"] as const;
 
 /**
  * Fills a matrix with independent normal samples from a seeded generator, row by row.
@@ -270,15 +323,14 @@ export function randomMatrix(
   }
   checkPositiveInteger("randomMatrix", "rows", rows);
   checkPositiveInteger("randomMatrix", "cols", cols);
-  checkOptions("randomMatrix", options);
+  checkOptions("randomMatrix", options, RANDOM_MATRIX_OPTIONS);
   const mean = options.mean ?? 0;
   const std = options.std ?? 1;
-  checkFiniteNumber("randomMatrix", "mean", mean);
-  checkFiniteNumber("randomMatrix", "std", std);
-  if (std < 0) throw new RangeError(`randomMatrix: std must be >= 0; got ${std}`);
+  // Checked here, before any draw, so that the message names randomMatrix rather than normal.
+  checkNormalParameters("randomMatrix", mean, std);
   const out = new Float64Array(rows * cols);
   for (let k = 0; k < out.length; k++) out[k] = rng.normal(mean, std);
-  return new Matrix(out, rows, cols);
+  return resultMatrix("randomMatrix", out, rows, cols, () => `mean = ${mean}, std = ${std}`);
 }
 
 /** Shared body of the element-wise binary operations: checks, then one pass over both arrays. */
@@ -288,5 +340,11 @@ function zipWith(fn: string, a: Matrix, b: Matrix, f: (x: number, y: number) => 
   checkSameShape(fn, "a", a.shape, "b", b.shape);
   const out = new Float64Array(a.data.length);
   for (let k = 0; k < out.length; k++) out[k] = f(a.data[k], b.data[k]);
-  return new Matrix(out, a.rows, a.cols);
+  const cause = (i: number, j: number): string => `${entry("a", a, i, j)}, ${entry("b", b, i, j)}`;
+  return resultMatrix(fn, out, a.rows, a.cols, cause);
+}
+
+/** Names an entry and its value for a message, e.g. `a[0, 1] = 1e308`. */
+function entry(name: string, m: Matrix, i: number, j: number): string {
+  return `${name}[${i}, ${j}] = ${m.data[i * m.cols + j]}`;
 }

@@ -18,11 +18,11 @@ import * as Plot from "@observablehq/plot";
 import { JSDOM, VirtualConsole } from "jsdom";
 import {
   checkArray,
-  checkFinite,
   checkFiniteNumber,
   checkGrid,
   checkInteger,
   checkLabels,
+  checkObject,
   checkOptions,
   kindOf,
 } from "./check";
@@ -58,7 +58,8 @@ export type RenderPlotOptions = Omit<Plot.PlotOptions, "title" | "document"> & {
  * tslab.display.html(html);
  */
 export function renderPlot(options: RenderPlotOptions): string {
-  checkOptions("renderPlot", options);
+  // NOTE: any key is allowed: the options go to Plot.plot, whose option set is Plot's to define.
+  checkObject("renderPlot", "options", options);
   checkTitle("renderPlot", options?.title);
   return serialize(draw("renderPlot", options));
 }
@@ -81,11 +82,27 @@ export interface HeatmapOptions {
   colorLabel: string;
   /** Digits after the point in the cell text, 0 to 20 (default 2); hover text uses 4. */
   digits?: number;
-  /** Values mapped to the lightest and darkest colour (default: the smallest and largest value). */
+  /**
+   * Values mapped to the lightest and darkest colour: exactly [lo, hi] with lo < hi (default: the
+   * smallest and largest value).
+   */
   colorDomain?: readonly [number, number];
   /** Side of one cell in pixels (default 40). */
   cellSize?: number;
 }
+
+const HEATMAP_OPTIONS = [
+  "values",
+  "rowLabels",
+  "columnLabels",
+  "title",
+  "xLabel",
+  "yLabel",
+  "colorLabel",
+  "digits",
+  "colorDomain",
+  "cellSize",
+] as const;
 
 /**
  * Draws a matrix as a grid of coloured cells, each labelled with its value, e.g. attention
@@ -111,15 +128,11 @@ export interface HeatmapOptions {
  */
 export function heatmap(options: HeatmapOptions): string {
   const fn = "heatmap";
-  checkOptions(fn, options);
+  checkOptions(fn, options, HEATMAP_OPTIONS);
   if (options === undefined) throw new TypeError(`${fn}: options must be an object; got undefined`);
   checkTitle(fn, options.title);
-  // A Matrix may hold ±∞ from arithmetic; a figure needs finite values, as nested arrays do.
-  if (options.values instanceof Matrix) {
-    checkFinite(fn, "values", options.values.data, options.values.cols);
-  } else {
-    checkGrid(fn, options.values, "values");
-  }
+  // A Matrix holds finite numbers by construction; nested arrays are checked here.
+  if (!(options.values instanceof Matrix)) checkGrid(fn, options.values, "values");
   const values = options.values instanceof Matrix ? options.values.toArray() : options.values;
   const n = values.length;
   const m = values[0].length;
@@ -239,17 +252,32 @@ export interface LineChartOptions {
   yType?: "linear" | "log";
   /** Extra Plot marks drawn on top, e.g. `Plot.ruleY([Math.log(8)])` for a limit. */
   marks?: readonly Plot.Markish[];
-  /** Fixed vertical extent, e.g. [0, 1] for an accuracy (default: fitted to the data). */
+  /** Fixed vertical extent, exactly [lo, hi] with lo < hi, e.g. [0, 1] for an accuracy. */
   yDomain?: readonly [number, number];
   /** Digits after the point in hover text (default 4). */
   digits?: number;
 }
+
+const LINE_CHART_OPTIONS = [
+  "series",
+  "title",
+  "xLabel",
+  "yLabel",
+  "xType",
+  "yType",
+  "marks",
+  "yDomain",
+  "digits",
+] as const;
 
 /**
  * Draws one or more series as lines with a dot at each point, hover text on each dot, and a
  * legend when there are several series.
  *
  * series s is the polyline through its points (x_k, y_k), k = 0, 1, …
+ *
+ * A log axis labels its ticks as plain numbers (0.01, 0.1, 1, 10, 1,000), not with Plot's SI
+ * prefixes ("10m" for 0.01 reads like ten metres).
  *
  * @param options the series, the title, the axis labels; optionally axis types, extra marks, a
  *   fixed y extent and the hover digits.
@@ -267,7 +295,7 @@ export interface LineChartOptions {
  */
 export function lineChart(options: LineChartOptions): string {
   const fn = "lineChart";
-  checkOptions(fn, options);
+  checkOptions(fn, options, LINE_CHART_OPTIONS);
   if (options === undefined) throw new TypeError(`${fn}: options must be an object; got undefined`);
   checkTitle(fn, options.title);
   const xLabel = checkText(fn, "xLabel", options.xLabel);
@@ -281,16 +309,8 @@ export function lineChart(options: LineChartOptions): string {
   const names = options.series.map((s) => s.name);
   const several = names.length > 1;
 
-  let yDomain: [number, number] | undefined;
-  if (options.yDomain !== undefined) {
-    checkArray(fn, "yDomain", options.yDomain);
-    const [lo, hi] = options.yDomain;
-    checkFiniteNumber(fn, "yDomain[0]", lo);
-    checkFiniteNumber(fn, "yDomain[1]", hi);
-    if (!(lo < hi))
-      throw new RangeError(`${fn}: yDomain must be [lo, hi] with lo < hi; got [${lo}, ${hi}]`);
-    yDomain = [lo, hi];
-  }
+  const yDomain =
+    options.yDomain === undefined ? undefined : checkInterval(fn, "yDomain", options.yDomain);
 
   const stroke = several ? "series" : "currentColor";
   // Why: smaller dots keep a dense series (a sweep of a hundred points) readable as a line, while
@@ -302,8 +322,13 @@ export function lineChart(options: LineChartOptions): string {
     grid: true,
     // Why: room for five-digit tick labels such as "24,000", which Plot's default margin clips.
     marginLeft: 56,
-    x: { type: xType, label: xLabel },
-    y: { type: yType, label: yLabel, domain: yDomain },
+    x: { type: xType, label: xLabel, tickFormat: xType === "log" ? plainNumber : undefined },
+    y: {
+      type: yType,
+      label: yLabel,
+      domain: yDomain,
+      tickFormat: yType === "log" ? plainNumber : undefined,
+    },
     color: several ? { type: "categorical", domain: names, legend: true } : undefined,
     marks: [
       Plot.line(rows, { x: "x", y: "y", z: "series", stroke }),
@@ -405,16 +430,7 @@ function colorDomain(
   values: readonly (readonly number[])[],
   domain: unknown,
 ): [number, number] {
-  if (domain !== undefined) {
-    checkArray(fn, "colorDomain", domain);
-    const [lo, hi] = domain;
-    checkFiniteNumber(fn, "colorDomain[0]", lo);
-    checkFiniteNumber(fn, "colorDomain[1]", hi);
-    if (!(lo < hi)) {
-      throw new RangeError(`${fn}: colorDomain must be [lo, hi] with lo < hi; got [${lo}, ${hi}]`);
-    }
-    return [lo, hi];
-  }
+  if (domain !== undefined) return checkInterval(fn, "colorDomain", domain);
   let lo = Infinity;
   let hi = -Infinity;
   for (const row of values) {
@@ -426,6 +442,51 @@ function colorDomain(
   // Why: a constant matrix (e.g. uniform attention) has an empty extent; centre it in a unit
   // range so every cell gets the middle colour instead of a division by zero.
   return lo === hi ? [lo - 0.5, hi + 0.5] : [lo, hi];
+}
+
+/** Validates an extent given as exactly two finite numbers [lo, hi] with lo < hi. */
+function checkInterval(fn: string, argName: string, value: unknown): [number, number] {
+  checkArray(fn, argName, value);
+  if (value.length !== 2) {
+    throw new RangeError(
+      `${fn}: ${argName} must be [lo, hi], exactly two numbers; got ${value.length} entries`,
+    );
+  }
+  const [lo, hi] = value;
+  checkFiniteNumber(fn, `${argName}[0]`, lo);
+  checkFiniteNumber(fn, `${argName}[1]`, hi);
+  if (!(lo < hi)) {
+    throw new RangeError(`${fn}: ${argName} must be [lo, hi] with lo < hi; got [${lo}, ${hi}]`);
+  }
+  return [lo, hi];
+}
+
+/**
+ * Writes a tick value of a log axis as a plain decimal: 0.01, 0.5, 20, 1,000 (commas between
+ * thousands), never in exponent form and never with an SI prefix.
+ *
+ * Which ticks get a label is still decided by the log scale's own tick format (d3-scale), which
+ * Plot calls with this function: it writes "" for the crowded ticks between powers of ten and
+ * hands the others to this function.
+ */
+function plainNumber(x: number): string {
+  // Why 12 significant digits: tick values are k·10^e computed in float64, e.g. 3 × 0.1 =
+  // 0.30000000000000004; rounding to 12 digits gives back the decimal the tick stands for.
+  const [mantissa, exponentText] = Number(x.toPrecision(12)).toExponential().split("e");
+  const sign = mantissa.startsWith("-") ? "-" : "";
+  const digits = mantissa.replace("-", "").replace(".", ""); // d₀d₁d₂… with the point after d₀
+  const exponent = Number(exponentText);
+  let whole: string;
+  let fraction: string;
+  if (exponent < 0) {
+    whole = "0";
+    fraction = "0".repeat(-exponent - 1) + digits;
+  } else {
+    whole = digits.slice(0, exponent + 1).padEnd(exponent + 1, "0");
+    fraction = digits.slice(exponent + 1);
+  }
+  const grouped = whole.replace(/\B(?=(\d{3})+$)/g, ",");
+  return sign + grouped + (fraction === "" ? "" : `.${fraction}`);
 }
 
 /** A point of a line chart as Plot reads it. */
@@ -450,7 +511,7 @@ function checkSeries(
   const rows: LineRow[] = [];
   series.forEach((s, k) => {
     const at = `series[${k}]`;
-    checkOptions(fn, s);
+    checkOptions(fn, s, ["name", "points"], at);
     if (s === undefined) throw new TypeError(`${fn}: ${at} must be an object; got undefined`);
     const { name, points } = s as { name?: unknown; points?: unknown };
     if (typeof name !== "string" || name === "") {

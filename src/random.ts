@@ -25,7 +25,10 @@ export interface Random {
   uint32(): number;
   /** A uniform sample in [0, 1) carrying 53 random bits (every float64 multiple of 2^−53). */
   uniform(): number;
-  /** A sample from 𝒩(mean, std²) by Box–Muller; `std` must be finite and ≥ 0. */
+  /**
+   * A sample from 𝒩(mean, std²) by Box–Muller; `std` must be finite and ≥ 0, and small enough
+   * that |mean| + 8.6·std is finite (no draw lies further than 8.58·std from the mean).
+   */
   normal(mean?: number, std?: number): number;
   /** A uniform integer in [lo, hi): `lo` inclusive, `hi` exclusive, hi − lo ≤ 2^32. */
   int(lo: number, hi: number): number;
@@ -38,6 +41,36 @@ export interface Random {
 const TWO_POW_32 = 2 ** 32;
 const TWO_POW_26 = 2 ** 26;
 const TWO_POW_53 = 2 ** 53;
+
+/**
+ * How many standard deviations a draw of `normal` can lie from its mean, rounded up: Box–Muller
+ * scales by √(−2·ln u) with u ≥ 2^−53, at most √(106·ln 2) ≈ 8.5717.
+ */
+const MAX_NORMAL_RADIUS = 8.6;
+
+/**
+ * Throws unless `mean` and `std` are finite, `std` ≥ 0, and no draw of 𝒩(mean, std²) can
+ * overflow: |mean| + 8.6·std ≤ the largest float64. Shared by `normal` and `randomMatrix`.
+ *
+ * Why a bound on the parameters rather than a check of each draw: whether one draw overflows
+ * depends on the seed, and a call that fails for one seed and not another hides its cause.
+ *
+ * @param fn the public function being called, e.g. `"randomMatrix"`.
+ * @param mean the mean received.
+ * @param std the standard deviation received.
+ * @example checkNormalParameters("normal", 0, 1); // passes
+ */
+export function checkNormalParameters(fn: string, mean: unknown, std: unknown): void {
+  checkFiniteNumber(fn, "mean", mean);
+  checkFiniteNumber(fn, "std", std);
+  if (std < 0) throw new RangeError(`${fn}: std must be >= 0; got ${showNumber(std)}`);
+  if (!Number.isFinite(Math.abs(mean) + MAX_NORMAL_RADIUS * std)) {
+    throw new RangeError(
+      `${fn}: mean ${mean} and std ${std} would let a draw overflow to ±Infinity; expected ` +
+        `|mean| + ${MAX_NORMAL_RADIUS}·std <= ${Number.MAX_VALUE}`,
+    );
+  }
+}
 
 /**
  * Creates a seeded generator; the same seed always yields the same sequence of draws.
@@ -100,9 +133,7 @@ export function createRandom(seed: number): Random {
   // the previous call was normal() or uniform(), and every call would no longer consume exactly
   // four words of the stream.
   const normal = (mean = 0, std = 1): number => {
-    checkFiniteNumber("normal", "mean", mean);
-    checkFiniteNumber("normal", "std", std);
-    if (std < 0) throw new RangeError(`normal: std must be >= 0; got ${showNumber(std)}`);
+    checkNormalParameters("normal", mean, std);
     // 1 − u lies in (0, 1], so the logarithm is finite.
     const u1 = 1 - uniform();
     const u2 = uniform();

@@ -8,8 +8,9 @@
  * Learning", 2016, §4.1).
  *
  * Masks follow DESIGN.md: `true` means "this query may see this key". A masked entry is selected
- * out, never filled with a large negative number, so its value (even NaN) cannot reach the result.
- * A score of −∞ means the same as a mask: weight exactly 0.
+ * out, never filled with a large negative number, so its value cannot reach the result (in a
+ * `number[]`, not even a NaN). In a `number[]` a score of −∞ means the same as a mask: weight
+ * exactly 0; a Matrix holds finite numbers only, so a Matrix of scores uses the mask for that.
  */
 
 import {
@@ -36,6 +37,8 @@ export interface SoftmaxOptions<M> {
   mask?: M;
 }
 
+const SOFTMAX_OPTIONS = ["temperature", "mask"] as const;
+
 /**
  * Turns scores into weights that are non-negative and sum to 1, row by row on a Matrix.
  *
@@ -45,8 +48,8 @@ export interface SoftmaxOptions<M> {
  * a query that may see no key takes no weight from any key, and one NaN would otherwise spread
  * through every later product.
  *
- * @param x scores: a `number[]` of length m, or a Matrix of shape [n, m] (softmax per row).
- *   Entries must be finite or −∞.
+ * @param x scores: a `number[]` of length m, whose entries must be finite or −∞ (unless
+ *   masked), or a Matrix of shape [n, m] (softmax per row; a Matrix is always finite).
  * @param options `temperature` (finite, > 0) and `mask` (`boolean[]` of length m, or
  *   `boolean[][]` of shape [n, m]).
  * @returns weights of the same shape and kind as `x`.
@@ -67,7 +70,7 @@ export function softmax(
   x: readonly number[] | Matrix,
   options: SoftmaxOptions<readonly boolean[] | readonly (readonly boolean[])[]> = {},
 ): number[] | Matrix {
-  checkOptions("softmax", options);
+  checkOptions("softmax", options, SOFTMAX_OPTIONS);
   const temperature = checkTemperature(options.temperature);
 
   if (x instanceof Matrix) {

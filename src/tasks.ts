@@ -55,7 +55,7 @@ const SYLLABLES = ["ka", "lo", "mi", "nu", "pe", "ri", "sa", "to", "ve", "zu", "
  * const batch = task.batch(pairs);
  */
 export function toyTranslationTask(options: ToyTranslationOptions = {}): ToyTranslationTask {
-  checkOptions("toyTranslationTask", options);
+  checkOptions("toyTranslationTask", options, ["seed", "words"]);
   const seed = options.seed ?? 1;
   const words = options.words ?? 16;
   checkInteger("toyTranslationTask", "words", words, 2);
@@ -166,7 +166,7 @@ export interface ShortcutTask {
  * const test = task.sample(createRandom(3), 512, false);
  */
 export function shortcutTask(options: ShortcutOptions = {}): ShortcutTask {
-  checkOptions("shortcutTask", options);
+  checkOptions("shortcutTask", options, ["seed", "length"]);
   const length = options.length ?? 12;
   checkInteger("shortcutTask", "length", length, 4);
   createRandom(options.seed ?? 1); // validates the seed; the vocabulary below is fixed

@@ -4,11 +4,31 @@
  * Everything in the course is a matrix of row vectors (DESIGN.md, conventions): n queries form a
  * Matrix of shape [n, dK], and a projection weight of shape [dIn, dOut] is applied as X·W. Entry
  * (i, j) lives at data[i·cols + j]. Nested arrays appear only at the edges (`matrix()` in,
- * `toArray()` out); `matrix()` and `fromFlat()` reject non-finite numbers there, while the
- * operations inside follow IEEE-754 arithmetic.
+ * `toArray()` out).
+ *
+ * A Matrix holds finite numbers only. `matrix()` and `fromFlat()` name a bad entry of their input;
+ * every operation whose arithmetic can overflow checks its result and names itself (e.g.
+ * `scale: the result overflowed to Infinity at [0, 0] …`); and the constructor rejects NaN and ±∞
+ * as the last line of defence. So a NaN or an Infinity never travels from one step to the next,
+ * and a masked row can never hide one.
  */
 
-import { checkFinite, checkGrid, checkInteger, checkPositiveInteger, kindOf } from "./check";
+import {
+  checkFinite,
+  checkGrid,
+  checkInteger,
+  checkPositiveInteger,
+  checkResult,
+  firstNonFinite,
+  kindOf,
+  showNumber,
+} from "./check";
+
+/**
+ * The data array that {@link resultMatrix} has just scanned, so that the constructor it calls
+ * next need not scan it a second time. Consumed (reset) by the very next construction.
+ */
+let scanned: Float64Array | undefined;
 
 /**
  * A dense float64 matrix stored row-major in one flat array.
@@ -17,7 +37,8 @@ import { checkFinite, checkGrid, checkInteger, checkPositiveInteger, kindOf } fr
  *
  * Treat `data` as read-only: every operation in the library returns a new Matrix and leaves its
  * inputs alone. The constructor takes ownership of `data` without copying; use {@link fromFlat}
- * to copy from a plain array.
+ * to copy from a plain array. Every entry must be finite: NaN or ±∞ throws a RangeError naming
+ * the entry `[i, j]`.
  *
  * @example
  * const m = new Matrix(new Float64Array([1, 2, 3, 4, 5, 6]), 2, 3);
@@ -35,6 +56,9 @@ export class Matrix {
   readonly data: Float64Array;
 
   constructor(data: Float64Array, rows: number, cols: number) {
+    // NOTE: read and reset first, so that the mark can never outlive this one construction.
+    const alreadyScanned = data === scanned;
+    scanned = undefined;
     if (!(data instanceof Float64Array)) {
       throw new TypeError(`Matrix: data must be a Float64Array; got ${kindOf(data)}`);
     }
@@ -44,6 +68,14 @@ export class Matrix {
       throw new RangeError(
         `Matrix: data must have rows * cols = ${rows * cols} entries for shape ` +
           `[${rows}, ${cols}]; got ${data.length}`,
+      );
+    }
+    const bad = alreadyScanned ? -1 : firstNonFinite(data);
+    if (bad >= 0) {
+      const [i, j] = [Math.floor(bad / cols), bad % cols];
+      throw new RangeError(
+        `Matrix: data[${i}, ${j}] is ${showNumber(data[bad])}; expected a finite number ` +
+          "(a Matrix holds finite numbers only)",
       );
     }
     this.data = data;
@@ -63,8 +95,8 @@ export class Matrix {
    * @example matrix([[1, 2], [3, 4]]).get(1, 0); // 3
    */
   get(i: number, j: number): number {
-    checkIndex("get", "i", i, this.rows);
-    checkIndex("get", "j", j, this.cols);
+    checkIndex("Matrix.get", "i", i, this.rows);
+    checkIndex("Matrix.get", "j", j, this.cols);
     return this.data[i * this.cols + j];
   }
 
@@ -78,7 +110,7 @@ export class Matrix {
    * @example matrix([[1, 2], [3, 4]]).row(1); // [3, 4]
    */
   row(i: number): number[] {
-    checkIndex("row", "i", i, this.rows);
+    checkIndex("Matrix.row", "i", i, this.rows);
     return Array.from(this.data.subarray(i * this.cols, (i + 1) * this.cols));
   }
 
@@ -92,7 +124,7 @@ export class Matrix {
    * @example matrix([[1, 2], [3, 4]]).column(1); // [2, 4]
    */
   column(j: number): number[] {
-    checkIndex("column", "j", j, this.cols);
+    checkIndex("Matrix.column", "j", j, this.cols);
     const out = new Array<number>(this.rows);
     for (let i = 0; i < this.rows; i++) out[i] = this.data[i * this.cols + j];
     return out;
@@ -157,6 +189,37 @@ export function fromFlat(data: ArrayLike<number>, rows: number, cols: number): M
   }
   checkFinite("fromFlat", "data", data, cols);
   return new Matrix(Float64Array.from(data), rows, cols);
+}
+
+/**
+ * Wraps an operation's freshly computed output in a Matrix after checking it with `checkResult`,
+ * so that NaN or ±∞ is reported in the operation's own words (e.g. `scale: the result overflowed
+ * to Infinity at [0, 0] (a[0, 0] = 1e308, s = 10)`) rather than by the constructor. The one scan
+ * of `checkResult` stands in for the constructor's. Takes ownership of `data`. For the library's
+ * operations; not part of the public face.
+ *
+ * M = data as [rows, cols], every entry finite
+ *
+ * @param fn the public function being called.
+ * @param data the output, row-major, `rows * cols` entries.
+ * @param rows number of rows.
+ * @param cols number of columns.
+ * @param cause optional: the inputs behind entry (i, j), built only if the check fails.
+ * @param what what the output is (default "the result").
+ * @returns a new Matrix of shape [rows, cols].
+ * @example resultMatrix("scale", Float64Array.of(2, 4), 1, 2); // [[2, 4]]
+ */
+export function resultMatrix(
+  fn: string,
+  data: Float64Array,
+  rows: number,
+  cols: number,
+  cause?: (i: number, j: number) => string,
+  what?: string,
+): Matrix {
+  checkResult(fn, data, cols, cause, what);
+  scanned = data;
+  return new Matrix(data, rows, cols);
 }
 
 /**

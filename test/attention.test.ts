@@ -1,7 +1,7 @@
 import { expect } from "chai";
 import * as math from "mathjs";
 import { createRandom } from "../src/random";
-import { Matrix, identity, matrix } from "../src/tensor";
+import { Matrix, fromFlat, identity, matrix, zeros } from "../src/tensor";
 import { add, map, matmul, randomMatrix, rowSums, scale, transpose } from "../src/ops";
 import { causalMask, softmax } from "../src/softmax";
 import {
@@ -90,6 +90,24 @@ describe("dotScore", () => {
     expect(() => dotScore(seeded(1, 2, 3), [[1, 2, 3]] as unknown as Matrix)).to.throw(
       TypeError,
       /^dotScore: keys must be a Matrix; got array$/,
+    );
+  });
+
+  it("rejects a score that overflows (1e200 · 1e200), naming the pair", () => {
+    expect(() =>
+      dotScore(
+        matrix([[1, 1e200]]),
+        matrix([
+          [1, 1],
+          [1, 1e200],
+        ]),
+      ),
+    ).to.throw(
+      RangeError,
+      exact(
+        "dotScore: the result overflowed to Infinity at [0, 1] " +
+          "(row 0 of queries · row 1 of keys); expected a finite number",
+      ),
     );
   });
 });
@@ -183,6 +201,16 @@ describe("distanceScore", () => {
       /^distanceScore: queries and keys must share dK; got queries \[2, 3\], keys \[2, 2\]$/,
     );
   });
+
+  it("rejects a squared distance that overflows, naming the pair", () => {
+    expect(() => distanceScore(matrix([[1e200]]), matrix([[0], [-1e200]]))).to.throw(
+      RangeError,
+      exact(
+        "distanceScore: the result overflowed to -Infinity at [0, 0] " +
+          "(‖queries row 0 − keys row 0‖²); expected a finite number",
+      ),
+    );
+  });
 });
 
 describe("bilinearScore", () => {
@@ -231,11 +259,25 @@ describe("bilinearScore", () => {
     );
   });
 
-  it("rejects a non-finite W when created, naming the entry", () => {
-    const w = new Matrix(new Float64Array([1, NaN, 0, 1]), 2, 2);
-    expect(() => bilinearScore(w)).to.throw(
+  it("names itself, not matmul, when q·W overflows", () => {
+    const score = bilinearScore(matrix([[1e200]]));
+    expect(() => score(matrix([[1e200]]), matrix([[1]]))).to.throw(
       RangeError,
-      /^bilinearScore: w\[0, 1\] is NaN; expected a finite number$/,
+      exact(
+        "bilinearScore: queries·w overflowed to Infinity at [0, 0] " +
+          "(row 0 of queries · column 0 of w); expected a finite number",
+      ),
+    );
+  });
+
+  it("names itself when a score overflows", () => {
+    const score = bilinearScore(matrix([[1]]));
+    expect(() => score(matrix([[1e200]]), matrix([[-1e200]]))).to.throw(
+      RangeError,
+      exact(
+        "bilinearScore: the result overflowed to -Infinity at [0, 0] " +
+          "(row 0 of queries·w · row 0 of keys); expected a finite number",
+      ),
     );
   });
 
@@ -340,6 +382,25 @@ describe("additiveScore", () => {
     expect(() => additiveScore(null as unknown as Parameters<typeof additiveScore>[0])).to.throw(
       TypeError,
       /^additiveScore: weights must be an object; got null$/,
+    );
+  });
+
+  it("names itself when a score or a projection overflows", () => {
+    const big = additiveScore({ wQuery: identity(2), wKey: identity(2), v: [1.7e308, 1.7e308] });
+    expect(() => big(matrix([[1, 1]]), matrix([[1, 1]]))).to.throw(
+      RangeError,
+      exact(
+        "additiveScore: the result overflowed to Infinity at [0, 0] " +
+          "(vᵀ·tanh(…) for queries row 0, keys row 0); expected a finite number",
+      ),
+    );
+    const score = additiveScore({ wQuery: matrix([[1e200]]), wKey: matrix([[1]]), v: [1] });
+    expect(() => score(matrix([[1e200]]), matrix([[1]]))).to.throw(
+      RangeError,
+      exact(
+        "additiveScore: queries·wQuery overflowed to Infinity at [0, 0] " +
+          "(row 0 of queries · column 0 of wQuery); expected a finite number",
+      ),
     );
   });
 });
@@ -529,17 +590,11 @@ describe("attend", () => {
     expect(Array.from(huge.output.data)).to.deep.equal(Array.from(plain.output.data));
   });
 
-  it("does not read, so does not reject, NaN in a key and value row no query may see", () => {
-    const queries = seeded(56, 2, 3);
-    const keys = withRows(seeded(57, 3, 3), [0], NaN);
-    const values = withRows(seeded(58, 3, 2), [0], NaN);
-    const mask = [
-      [false, true, true],
-      [false, true, false],
-    ];
-    const { output, weights } = attend(queries, keys, values, { mask });
-    expect(output.data.every(Number.isFinite)).to.equal(true);
-    expect(weights.column(0)).to.deep.equal([0, 0]);
+  it("cannot be handed a NaN, masked or not: a Matrix holds finite numbers only", () => {
+    expect(() => withRows(seeded(57, 3, 3), [0], NaN)).to.throw(
+      RangeError,
+      /^Matrix: data\[0, 0\] is NaN; expected a finite number/,
+    );
   });
 
   it("does not overflow on large scores ([1000, 1001])", () => {
@@ -610,16 +665,17 @@ describe("attend", () => {
     expect(output.data.every((x) => Object.is(x, 0))).to.equal(true);
   });
 
-  it("names the argument and [row, col] of a NaN input", () => {
-    const queries = withRows(seeded(65, 3, 2), [1], NaN);
-    expect(() => attend(queries, seeded(66, 2, 2), seeded(67, 2, 2))).to.throw(
+  it("rejects an output that overflows, naming attend and the entry", () => {
+    // Eleven equal weights of 1/11 mixing values at the largest float64: the rounding of the
+    // products and of the partial sums carries the total just past it, to Infinity.
+    const m = 11;
+    const values = fromFlat(new Array(m).fill(Number.MAX_VALUE), m, 1);
+    expect(() => attend(zeros(1, 2), zeros(m, 2), values)).to.throw(
       RangeError,
-      /^attend: queries\[1, 0\] is NaN; expected a finite number$/,
-    );
-    const values = new Matrix(new Float64Array([1, 2, 3, Infinity]), 2, 2);
-    expect(() => attend(seeded(65, 3, 2), seeded(66, 2, 2), values)).to.throw(
-      RangeError,
-      /^attend: values\[1, 1\] is Infinity; expected a finite number$/,
+      exact(
+        "attend: the output overflowed to Infinity at [0, 0] " +
+          "(row 0 of the weights · values); expected a finite number",
+      ),
     );
   });
 
@@ -646,18 +702,20 @@ describe("attend", () => {
       RangeError,
       /^attend: score scaledDotScore gave Infinity for query 0, key 1; expected a finite number/,
     );
+    // …but a pair that would overflow is never scored when it is masked.
+    const mask = [[true, false]];
+    const masked = [
+      [1, 1],
+      [1e200, 1e200],
+    ];
+    expect(() => attend(big, matrix(masked), seeded(1, 2, 1), { mask })).to.not.throw();
+  });
+
+  it("passes on the error of a custom score that produces NaN (no Matrix can hold it)", () => {
     const broken: ScoreFunction = (q, k) => map(dotScore(q, k), (s, i, j) => (j === 2 ? NaN : s));
     expect(() =>
       attend(seeded(2, 2, 3), seeded(3, 4, 3), seeded(4, 4, 1), { score: broken }),
-    ).to.throw(RangeError, /^attend: score broken gave NaN for query 0, key 2/);
-    // …but a non-finite score at a masked pair is never read.
-    const mask = [
-      [true, true, false, true],
-      [true, true, false, true],
-    ];
-    expect(() =>
-      attend(seeded(2, 2, 3), seeded(3, 4, 3), seeded(4, 4, 1), { score: broken, mask }),
-    ).to.not.throw();
+    ).to.throw(RangeError, /^map: f returned NaN at \[0, 2\]/);
   });
 
   it("rejects a score that returns the wrong shape or no Matrix", () => {
@@ -988,16 +1046,16 @@ describe("multiHeadAttention", () => {
     );
   });
 
-  it("names x and [row, col] of a NaN input, and a non-finite weight", () => {
+  it("names itself and the projection, not matmul, when a projection overflows", () => {
     const w = projections(94, 4, 2, 2, 2, 4);
-    expect(() => multiHeadAttention(withRows(seeded(1, 3, 4), [2], NaN), w, { heads: 2 })).to.throw(
+    const huge = withRows(w.wQuery, [0, 1, 2, 3], 1e300);
+    const x = map(seeded(1, 3, 4), () => 1e10);
+    expect(() => multiHeadAttention(x, { ...w, wQuery: huge }, { heads: 2 })).to.throw(
       RangeError,
-      /^multiHeadAttention: x\[2, 0\] is NaN; expected a finite number$/,
-    );
-    const bad = withRows(w.wOut, [0], Infinity);
-    expect(() => multiHeadAttention(seeded(1, 3, 4), { ...w, wOut: bad }, { heads: 2 })).to.throw(
-      RangeError,
-      /^multiHeadAttention: wOut\[0, 0\] is Infinity; expected a finite number$/,
+      exact(
+        "multiHeadAttention: x·wQuery overflowed to Infinity at [0, 0] " +
+          "(row 0 of x · column 0 of wQuery); expected a finite number",
+      ),
     );
   });
 });

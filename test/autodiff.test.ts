@@ -14,6 +14,7 @@ import {
   matmul,
   mean,
   mul,
+  numericGradient,
   parameter,
   relu,
   transpose,
@@ -246,6 +247,70 @@ describe("primitive forward values and errors", () => {
     expect(() => tanh(matrix([[1]]) as unknown as Var)).to.throw(
       TypeError,
       /^tanh: a must be a Var/,
+    );
+  });
+});
+
+describe("primitive overflow", () => {
+  it("matmul names itself and the entry when a product overflows", () => {
+    const w = parameter(matrix([[1, 1e200]]), "w");
+    expect(() => matmul(constant(matrix([[1e200]])), w)).to.throw(
+      RangeError,
+      /^matmul: the result overflowed to Infinity at \[0, 1\]; expected a finite number$/,
+    );
+  });
+
+  it("exp names itself instead of returning Infinity", () => {
+    expect(() => exp(constant(matrix([[1, 710]])))).to.throw(
+      RangeError,
+      /^exp: the result overflowed to Infinity at \[0, 1\]/,
+    );
+  });
+
+  it("add, sub, mul, scale and sum name themselves", () => {
+    const big = constant(matrix([[1e308]]));
+    const negative = constant(matrix([[-1e308]]));
+    expect(() => add(big, big)).to.throw(RangeError, /^add: the result overflowed to Infinity/);
+    expect(() => sub(negative, big)).to.throw(
+      RangeError,
+      /^sub: the result overflowed to -Infinity/,
+    );
+    expect(() => mul(big, big)).to.throw(RangeError, /^mul: the result overflowed to Infinity/);
+    expect(() => scale(big, 10)).to.throw(RangeError, /^scale: the result overflowed to Infinity/);
+    const row = constant(matrix([[1e308, 1e308]]));
+    expect(() => sum(row)).to.throw(
+      RangeError,
+      /^sum: the result overflowed to Infinity at \[0, 0\]/,
+    );
+  });
+
+  it("leaves a finite forward pass alone at the edge of float64", () => {
+    const edge = constant(matrix([[Number.MAX_VALUE, -Number.MAX_VALUE]]));
+    expect(sum(edge).value.toArray()).to.deep.equal([[0]]);
+  });
+});
+
+describe("numericGradient", () => {
+  const theta = parameter(matrix([[1, 2]]), "theta");
+  const loss = (): Var => sum(mul(theta, theta));
+
+  it("estimates the gradient by central differences", () => {
+    expectClose(Array.from(numericGradient(loss, theta)), [2, 4], { rtol: 1e-8 });
+  });
+
+  it("rejects a misspelt option and a step that is not > 0", () => {
+    const options = { h: 1e-3 } as unknown as { step: number };
+    expect(() => numericGradient(loss, theta, options)).to.throw(
+      TypeError,
+      /^numericGradient: unknown option "h"; expected one of step$/,
+    );
+    expect(() => numericGradient(loss, theta, { step: 0 })).to.throw(
+      RangeError,
+      /^numericGradient: step must be > 0; got 0$/,
+    );
+    expect(() => numericGradient(loss, theta, { step: NaN })).to.throw(
+      RangeError,
+      /^numericGradient: step must be finite; got NaN$/,
     );
   });
 });

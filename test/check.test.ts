@@ -5,9 +5,12 @@ import {
   checkInner,
   checkInteger,
   checkMask,
+  checkObject,
   checkOptions,
+  checkResult,
   checkSameShape,
   checkShared,
+  firstNonFinite,
   formatShape,
   kindOf,
   showNumber,
@@ -74,10 +77,19 @@ describe("checkSameShape", () => {
 });
 
 describe("checkInteger", () => {
-  it("rejects unsafe integers, which a float64 cannot count exactly", () => {
+  it("rejects unsafe integers, which a float64 cannot count exactly, saying 'safe'", () => {
     expect(() => checkInteger("f", "n", 2 ** 53)).to.throw(
       RangeError,
-      /^f: n must be an integer; got/,
+      /^f: n must be a safe integer \(\|n\| <= 2\^53 - 1\); got 9007199254740992$/,
+    );
+    expect(() => checkInteger("f", "n", -(2 ** 60))).to.throw(RangeError, /must be a safe integer/);
+    expect(() => checkInteger("f", "n", 2 ** 53 - 1)).to.not.throw();
+  });
+
+  it("rejects a fraction as not an integer", () => {
+    expect(() => checkInteger("f", "n", 1.5)).to.throw(
+      RangeError,
+      /^f: n must be an integer; got 1\.5$/,
     );
   });
 });
@@ -116,14 +128,77 @@ describe("checkMask", () => {
   });
 });
 
+describe("checkObject", () => {
+  it("accepts undefined and any plain object, and rejects anything else", () => {
+    expect(() => checkObject("f", "options", undefined)).to.not.throw();
+    expect(() => checkObject("f", "options", { anything: 1 })).to.not.throw();
+    expect(() => checkObject("f", "options", [1])).to.throw(
+      TypeError,
+      /^f: options must be an object; got array$/,
+    );
+  });
+});
+
 describe("checkOptions", () => {
   it("accepts undefined and objects, and rejects anything else", () => {
-    expect(() => checkOptions("f", undefined)).to.not.throw();
-    expect(() => checkOptions("f", {})).to.not.throw();
-    expect(() => checkOptions("f", 2)).to.throw(
+    expect(() => checkOptions("f", undefined, ["a"])).to.not.throw();
+    expect(() => checkOptions("f", {}, ["a"])).to.not.throw();
+    expect(() => checkOptions("f", { a: 1 }, ["a"])).to.not.throw();
+    expect(() => checkOptions("f", 2, ["a"])).to.throw(
       TypeError,
       /^f: options must be an object; got number$/,
     );
-    expect(() => checkOptions("f", null)).to.throw(TypeError, /got null$/);
+    expect(() => checkOptions("f", null, ["a"])).to.throw(TypeError, /got null$/);
+  });
+
+  it("rejects an unknown key, naming it and the keys allowed", () => {
+    expect(() => checkOptions("softmax", { temprature: 100 }, ["temperature", "mask"])).to.throw(
+      TypeError,
+      /^softmax: unknown option "temprature"; expected one of temperature, mask$/,
+    );
+  });
+
+  it("names the argument when it is not called options", () => {
+    expect(() => checkOptions("f", { nme: "x" }, ["name", "points"], "series[0]")).to.throw(
+      TypeError,
+      /^f: unknown key "nme" in series\[0\]; expected one of name, points$/,
+    );
+  });
+});
+
+describe("firstNonFinite", () => {
+  it("finds the first NaN or ±Infinity, or returns -1", () => {
+    expect(firstNonFinite([1, 2, 3])).to.equal(-1);
+    expect(firstNonFinite([])).to.equal(-1);
+    expect(firstNonFinite(Float64Array.of(0, -Infinity, NaN))).to.equal(1);
+    expect(firstNonFinite([Number.MAX_VALUE, NaN])).to.equal(1);
+  });
+});
+
+describe("checkResult", () => {
+  it("passes a finite result", () => {
+    expect(() => checkResult("f", Float64Array.of(1, -Number.MAX_VALUE), 2)).to.not.throw();
+  });
+
+  it("names the op, the entry [i, j], what happened and the cause", () => {
+    expect(() => checkResult("scale", [1, 2, 3, Infinity], 2, () => "s = 10")).to.throw(
+      RangeError,
+      /^scale: the result overflowed to Infinity at \[1, 1\] \(s = 10\); expected a finite number$/,
+    );
+    expect(() => checkResult("f", [NaN], 1, undefined, "x·w")).to.throw(
+      RangeError,
+      /^f: x·w is NaN at \[0, 0\]; expected a finite number$/,
+    );
+  });
+
+  it("names entry [k] of a list, and no entry of a single number", () => {
+    expect(() => checkResult("rowSums", [1, -Infinity], undefined, (k) => `row ${k}`)).to.throw(
+      RangeError,
+      /^rowSums: the result overflowed to -Infinity at \[1\] \(row 1\); expected a finite number$/,
+    );
+    expect(() => checkResult("sum", [Infinity], undefined)).to.throw(
+      RangeError,
+      /^sum: the result overflowed to Infinity; expected a finite number$/,
+    );
   });
 });

@@ -93,6 +93,34 @@ describe("entropy", () => {
       expect(() => entropy([1], { base })).to.throw(RangeError, /^entropy: base must be/);
     }
   });
+
+  it("rejects a base in (0, 1), which would flip the sign, and says so", () => {
+    expect(() => entropy([0.5, 0.5], { base: 0.5 })).to.throw(
+      RangeError,
+      /^entropy: base must be > 1; got 0\.5; a base in \(0, 1\) .* flip the sign of the entropy$/,
+    );
+    expect(() => maxEntropy(4, { base: 0.25 })).to.throw(
+      RangeError,
+      /^maxEntropy: base must be > 1/,
+    );
+  });
+
+  it("rejects a misspelt option instead of ignoring it", () => {
+    const options = { bas: 2 } as unknown as { base: number };
+    expect(() => entropy([1], options)).to.throw(
+      TypeError,
+      /^entropy: unknown option "bas"; expected one of base$/,
+    );
+    expect(() => maxEntropy(2, options)).to.throw(TypeError, /^maxEntropy: unknown option "bas"/);
+    expect(() => jointEntropy(matrix([[1]]), options)).to.throw(
+      TypeError,
+      /^jointEntropy: unknown option "bas"/,
+    );
+    expect(() => rowEntropies(matrix([[1]]), options)).to.throw(
+      TypeError,
+      /^rowEntropies: unknown option "bas"/,
+    );
+  });
 });
 
 describe("normalize", () => {
@@ -125,6 +153,25 @@ describe("normalize", () => {
   it("rejects an empty list", () => {
     expect(() => normalize([])).to.throw(RangeError, /^normalize: xs must have a sum > 0/);
   });
+
+  it("handles entries whose sum overflows float64 ([1.7e308, 1.7e308])", () => {
+    expect(normalize([1.7e308, 1.7e308])).to.deep.equal([0.5, 0.5]);
+    expect(
+      normalize([Number.MAX_VALUE, 0, Number.MAX_VALUE / 2, Number.MAX_VALUE / 2]),
+    ).to.deep.equal([0.5, 0, 0.25, 0.25]);
+  });
+
+  it("keeps an overflowing sum's shares exact, as if the sum had not overflowed", () => {
+    // Scaling by a power of two is exact, so the shares equal those of the same list / 2^64.
+    const xs = [1.5e308, 1e308, 3e307, 7];
+    const scaled = xs.map((x) => x / 2 ** 64);
+    expect(normalize(xs)).to.deep.equal(normalize(scaled));
+    expectClose(normalize(xs), [1.5 / 2.8, 1 / 2.8, 0.3 / 2.8, 0], { rtol: 1e-15 });
+  });
+
+  it("handles the smallest subnormals ([5e-324, 5e-324])", () => {
+    expect(normalize([5e-324, 5e-324])).to.deep.equal([0.5, 0.5]);
+  });
 });
 
 describe("perplexity", () => {
@@ -139,6 +186,21 @@ describe("perplexity", () => {
   it("equals 2 to the entropy in bits", () => {
     const p = [0.6, 0.3, 0.1];
     expectClose(perplexity(p), 2 ** entropy(p, { base: 2 }));
+  });
+
+  it("names perplexity, not entropy, in its errors", () => {
+    expect(() => perplexity([])).to.throw(
+      RangeError,
+      /^perplexity: p is empty; expected at least one probability$/,
+    );
+    expect(() => perplexity([1, 1])).to.throw(
+      RangeError,
+      /^perplexity: p must sum to 1 \(within 1e-9\); got sum 2; call normalize\(p\) first$/,
+    );
+    expect(() => perplexity("p" as unknown as number[])).to.throw(
+      TypeError,
+      /^perplexity: p must be an array; got string$/,
+    );
   });
 });
 
@@ -194,6 +256,21 @@ describe("normalizeMatrix", () => {
         ]),
       ),
     ).to.throw(RangeError, /^normalizeMatrix: m\[1, 0\] is -1; expected a number >= 0$/);
+  });
+
+  it("handles entries whose sum overflows float64", () => {
+    const m = matrix([
+      [1.7e308, 0],
+      [1.7e308, 1.7e308],
+    ]);
+    expectClose(
+      normalizeMatrix(m),
+      [
+        [1 / 3, 0],
+        [1 / 3, 1 / 3],
+      ],
+      { rtol: 1e-15 },
+    );
   });
 
   it("rejects an all-zero matrix", () => {
@@ -263,6 +340,17 @@ describe("rowEntropies", () => {
     expect(() => rowEntropies(w)).to.throw(
       RangeError,
       /^rowEntropies: weights row 1 must sum to 1 .*got sum 0/,
+    );
+  });
+
+  it("names a negative weight by its row and column, weights[i, j]", () => {
+    const w = matrix([
+      [0.5, 0.5],
+      [1.5, -0.5],
+    ]);
+    expect(() => rowEntropies(w)).to.throw(
+      RangeError,
+      /^rowEntropies: weights\[1, 1\] is -0\.5; probabilities must be >= 0$/,
     );
   });
 });

@@ -28,6 +28,24 @@ describe("fmt", () => {
     expect(fmt(-0.5)).to.equal("-0.5000");
   });
 
+  it("prints 1e21 and beyond in fixed form, where toFixed switches to 1e+21", () => {
+    expect(fmt(1e21)).to.equal("1000000000000000000000.0000");
+    expect(fmt(-1e22, 2)).to.equal("-10000000000000000000000.00");
+    expect(fmt(1e21, 0)).to.equal("1000000000000000000000");
+    // 2^70 is exact in float64, and every digit of it is printed.
+    expect(fmt(2 ** 70, 1)).to.equal("1180591620717411303424.0");
+  });
+
+  it("prints the largest float64 with all 309 of its integer digits", () => {
+    const text = fmt(Number.MAX_VALUE, 0);
+    expect(text).to.have.length(309);
+    expect(text).to.match(/^17976931348623157\d{292}$/);
+  });
+
+  it("prints just below 1e21 through toFixed, as before", () => {
+    expect(fmt(999999999999999900000, 1)).to.equal("999999999999999868928.0");
+  });
+
   it("prints Infinity and -Infinity as words", () => {
     expect(fmt(Infinity)).to.equal("Infinity");
     expect(fmt(-Infinity)).to.equal("-Infinity");
@@ -129,6 +147,14 @@ describe("fmtMatrix", () => {
     expect(() => fmtMatrix([[1]], 2, { rowLabels: [1 as unknown as string] })).to.throw(
       TypeError,
       /^fmtMatrix: rowLabels\[0\] must be a string; got number$/,
+    );
+  });
+
+  it("rejects a misspelt option instead of ignoring it", () => {
+    const options = { columnLabels: ["x"] } as unknown as { colLabels: string[] };
+    expect(() => fmtMatrix([[1]], 2, options)).to.throw(
+      TypeError,
+      /^fmtMatrix: unknown option "columnLabels"; expected one of rowLabels, colLabels$/,
     );
   });
 });

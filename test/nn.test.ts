@@ -13,6 +13,8 @@ import {
 import {
   Adam,
   AttentionClassifier,
+  AttentionDecoder,
+  BottleneckDecoder,
   countParameters,
   Encoder,
   GRUCell,
@@ -21,6 +23,14 @@ import {
   train,
   TrainingProgress,
   uniformWeights,
+} from "../src/nn";
+import type {
+  AdamOptions,
+  AttentionClassifierOptions,
+  AttentionDecoderOptions,
+  LinearOptions,
+  Seq2SeqOptions,
+  TrainOptions,
 } from "../src/nn";
 import { randomMatrix } from "../src/ops";
 import { createRandom } from "../src/random";
@@ -200,6 +210,117 @@ describe("training", function () {
     const loss = (): Var => scale(log(theta), Infinity);
     expect(() => train({ steps: 1, loss, optimizer: new Adam([theta]) })).to.throw(RangeError);
   });
+
+  it("stops at the primitive that overflows, naming it, before the loss sees Infinity", () => {
+    const layer = new Linear(createRandom(1), 1, 1, { bias: false });
+    layer.weight.value.data[0] = 1e300;
+    const loss = (): Var => sum(layer.forward(constant(matrix([[1e10]]))));
+    expect(() => train({ steps: 1, loss, optimizer: new Adam(layer.parameters()) })).to.throw(
+      RangeError,
+      /^matmul: the result overflowed to Infinity at \[0, 0\]/,
+    );
+  });
+
+  it("rejects a misspelt option, a missing optimizer and a callback that is not one", () => {
+    const theta = parameter(matrix([[1]]));
+    const loss = (): Var => sum(mul(theta, theta));
+    const optimizer = new Adam([theta]);
+    const misspelt = { steps: 1, loss, optimizer, onprogress: () => {} } as unknown as TrainOptions;
+    expect(() => train(misspelt)).to.throw(
+      TypeError,
+      /^train: unknown option "onprogress"; expected one of steps, loss, optimizer, onProgress,/,
+    );
+    const missing = { steps: 1, loss } as unknown as TrainOptions;
+    expect(() => train(missing)).to.throw(
+      TypeError,
+      /^train: optimizer must be an Adam; got undefined$/,
+    );
+    const bad = { steps: 1, loss, optimizer, onProgress: 1 } as unknown as TrainOptions;
+    expect(() => train(bad)).to.throw(
+      TypeError,
+      /^train: onProgress must be a function; got number$/,
+    );
+    expect(() => train(undefined as unknown as TrainOptions)).to.throw(
+      TypeError,
+      /^train: options must be an object \(keys steps, loss, .*, every\); got undefined$/,
+    );
+  });
+});
+
+describe("options of the layers and models", () => {
+  const rng = createRandom(1);
+  const seq2seq = { sourceVocabulary: 4, targetVocabulary: 4, dEmbed: 2, hidden: 3 };
+  const classifier = { vocabulary: 4, dEmbed: 2, dAttn: 2, classes: 2 };
+
+  it("Linear rejects a misspelt option and a bias that is not a boolean", () => {
+    expect(() => new Linear(rng, 2, 2, { biass: false } as unknown as LinearOptions)).to.throw(
+      TypeError,
+      /^Linear: unknown option "biass"; expected one of bias, name$/,
+    );
+    expect(() => new Linear(rng, 2, 2, { bias: "no" } as unknown as LinearOptions)).to.throw(
+      TypeError,
+      /^Linear: bias must be a boolean; got string$/,
+    );
+  });
+
+  it("Adam rejects a misspelt option instead of training at the default rate", () => {
+    expect(() => new Adam([], { lr: 0.1 } as unknown as AdamOptions)).to.throw(
+      TypeError,
+      /^Adam: unknown option "lr"; expected one of learningRate, beta1, beta2, epsilon, clipNorm$/,
+    );
+  });
+
+  it("Seq2Seq rejects a misspelt option, names itself for a bad size, and checks attention", () => {
+    const misspelt = { ...seq2seq, atention: "none" } as unknown as Seq2SeqOptions;
+    expect(() => new Seq2Seq(rng, misspelt)).to.throw(
+      TypeError,
+      /^Seq2Seq: unknown option "atention"; expected one of sourceVocabulary, .*, attention$/,
+    );
+    const noHidden = { ...seq2seq, hidden: undefined } as unknown as Seq2SeqOptions;
+    expect(() => new Seq2Seq(rng, noHidden)).to.throw(
+      TypeError,
+      /^Seq2Seq: hidden must be a number; got undefined$/,
+    );
+    const dot = { ...seq2seq, attention: "dot" } as unknown as Seq2SeqOptions;
+    expect(() => new Seq2Seq(rng, dot)).to.throw(
+      RangeError,
+      /^Seq2Seq: attention must be "none", "additive" or "multiplicative"; got dot$/,
+    );
+    expect(() => new Seq2Seq(rng, undefined as unknown as Seq2SeqOptions)).to.throw(
+      TypeError,
+      /^Seq2Seq: options must be an object \(keys sourceVocabulary, .*\); got undefined$/,
+    );
+  });
+
+  it("the decoders reject a misspelt option and name themselves for a bad size", () => {
+    const shared = { vocabulary: 4, dEmbed: 2, hidden: 3 };
+    const extra = { ...shared, dattn: 4 } as unknown as AttentionDecoderOptions;
+    expect(() => new AttentionDecoder(rng, extra)).to.throw(
+      TypeError,
+      /^AttentionDecoder: unknown option "dattn"; expected one of vocabulary, .*, score, dAttn$/,
+    );
+    expect(() => new BottleneckDecoder(rng, { ...shared, score: "additive" } as never)).to.throw(
+      TypeError,
+      /^BottleneckDecoder: unknown option "score"; expected one of vocabulary, dEmbed, hidden$/,
+    );
+    expect(() => new BottleneckDecoder(rng, { ...shared, dEmbed: 0 })).to.throw(
+      RangeError,
+      /^BottleneckDecoder: dEmbed must be an integer >= 1; got 0$/,
+    );
+  });
+
+  it("AttentionClassifier rejects a misspelt option and a flag that is not a boolean", () => {
+    const misspelt = { ...classifier, uniform: true } as unknown as AttentionClassifierOptions;
+    expect(() => new AttentionClassifier(rng, misspelt)).to.throw(
+      TypeError,
+      /^AttentionClassifier: unknown option "uniform"; expected one of .*, uniformAttention$/,
+    );
+    const flag = { ...classifier, uniformAttention: 1 } as unknown as AttentionClassifierOptions;
+    expect(() => new AttentionClassifier(rng, flag)).to.throw(
+      TypeError,
+      /^AttentionClassifier: uniformAttention must be a boolean; got number$/,
+    );
+  });
 });
 
 describe("tasks", () => {
@@ -224,6 +345,17 @@ describe("tasks", () => {
     const testSet = task.sample(createRandom(2), 400, false);
     const agree = testSet.filter((e) => e.watermarkAt >= 0 === (e.label === 1)).length;
     expect(agree / 400).to.be.within(0.4, 0.6);
+  });
+
+  it("the task generators reject a misspelt option", () => {
+    expect(() => toyTranslationTask({ seed: 1, word: 8 } as never)).to.throw(
+      TypeError,
+      /^toyTranslationTask: unknown option "word"; expected one of seed, words$/,
+    );
+    expect(() => shortcutTask({ lenght: 8 } as never)).to.throw(
+      TypeError,
+      /^shortcutTask: unknown option "lenght"; expected one of seed, length$/,
+    );
   });
 
   it("the true rule holds: the label's words outnumber the other side's", () => {

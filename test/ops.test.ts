@@ -103,6 +103,32 @@ describe("matmul", () => {
       /^matmul: a must be a Matrix; got array$/,
     );
   });
+
+  it("rejects a product that overflows, naming the entry and its row and column", () => {
+    expect(() =>
+      matmul(
+        matrix([[1, 1e200]]),
+        matrix([
+          [1, 1],
+          [1, 1e200],
+        ]),
+      ),
+    ).to.throw(
+      RangeError,
+      /^matmul: the result overflowed to Infinity at \[0, 1\] \(row 0 of a · column 1 of b\);/,
+    );
+  });
+
+  it("rejects a NaN from two products that overflow with opposite signs (∞ − ∞)", () => {
+    expect(() => matmul(matrix([[1e200, 1e200]]), matrix([[1e200], [-1e200]]))).to.throw(
+      RangeError,
+      /^matmul: the result is NaN at \[0, 0\] \(row 0 of a · column 0 of b\)/,
+    );
+  });
+
+  it("keeps a large sum that stays finite (1e308 + -1e308)", () => {
+    expect(matmul(matrix([[1e308, 1e308]]), matrix([[1], [-1]])).toArray()).to.deep.equal([[0]]);
+  });
 });
 
 describe("transpose", () => {
@@ -175,6 +201,33 @@ describe("add, sub and hadamard", () => {
     expectClose(add(sub(x, y), y), x);
   });
 
+  it("add rejects a sum that overflows, naming both entries", () => {
+    const big = matrix([[1, 1e308]]);
+    expect(() => add(big, big)).to.throw(
+      RangeError,
+      /^add: the result overflowed to Infinity at \[0, 1\] \(a\[0, 1\] = 1e\+308, b\[0, 1\] =/,
+    );
+  });
+
+  it("sub rejects a difference that overflows to -Infinity", () => {
+    expect(() => sub(matrix([[-1e308]]), matrix([[1e308]]))).to.throw(
+      RangeError,
+      /^sub: the result overflowed to -Infinity at \[0, 0\]/,
+    );
+  });
+
+  it("sub of a matrix and itself is 0, even at the largest float64", () => {
+    const a = matrix([[Number.MAX_VALUE, -Number.MAX_VALUE]]);
+    expect(sub(a, a).toArray()).to.deep.equal([[0, 0]]);
+  });
+
+  it("hadamard rejects a product that overflows", () => {
+    expect(() => hadamard(matrix([[1e200]]), matrix([[1e200]]))).to.throw(
+      RangeError,
+      /^hadamard: the result overflowed to Infinity at \[0, 0\]/,
+    );
+  });
+
   it("name both shapes when they differ", () => {
     const c = matrix([[1, 2, 3]]);
     expect(() => add(a, c)).to.throw(
@@ -200,6 +253,17 @@ describe("scale", () => {
       /^scale: s must be finite; got NaN$/,
     );
   });
+
+  it("rejects a result that overflows, naming the entry, its value and s", () => {
+    expect(() => scale(matrix([[1e308]]), 10)).to.throw(
+      RangeError,
+      /^scale: the result overflowed to Infinity at \[0, 0\] \(a\[0, 0\] = 1e\+308, s = 10\);/,
+    );
+  });
+
+  it("underflows quietly to 0, which is finite", () => {
+    expect(scale(matrix([[1e-300]]), 1e-300).toArray()).to.deep.equal([[0]]);
+  });
 });
 
 describe("map", () => {
@@ -222,6 +286,20 @@ describe("map", () => {
     expect(() => map(matrix([[1]]), bad)).to.throw(
       TypeError,
       /^map: f must return a number; got string at \[0, 0\]$/,
+    );
+  });
+
+  it("rejects a function that returns NaN, naming the entry and its input", () => {
+    expect(() => map(matrix([[1]]), () => NaN)).to.throw(
+      RangeError,
+      /^map: f returned NaN at \[0, 0\] \(a\[0, 0\] = 1\); expected a finite number$/,
+    );
+  });
+
+  it("rejects a function that overflows to Infinity", () => {
+    expect(() => map(matrix([[2, 1000]]), Math.exp)).to.throw(
+      RangeError,
+      /^map: f returned Infinity at \[0, 1\] \(a\[0, 1\] = 1000\)/,
     );
   });
 });
@@ -255,6 +333,13 @@ describe("addRowVector", () => {
       /^addRowVector: v\[1\] is NaN/,
     );
   });
+
+  it("rejects a sum that overflows, naming the entry of a and of v", () => {
+    expect(() => addRowVector(matrix([[1, 1e308]]), [0, 1e308])).to.throw(
+      RangeError,
+      /^addRowVector: the result overflowed to Infinity at \[0, 1\] \(a\[0, 1\] = 1e\+308, v\[1\]/,
+    );
+  });
 });
 
 describe("rowSums, columnSums and sum", () => {
@@ -273,6 +358,25 @@ describe("rowSums, columnSums and sum", () => {
 
   it("sum adds every entry", () => {
     expect(sum(m)).to.equal(21);
+  });
+
+  it("all three reject a total that overflows instead of returning Infinity", () => {
+    const big = matrix([
+      [1e308, 1e308],
+      [1, 1e308],
+    ]);
+    expect(() => rowSums(big)).to.throw(
+      RangeError,
+      /^rowSums: the result overflowed to Infinity at \[0\] \(the sum of row 0 of a\);/,
+    );
+    expect(() => columnSums(big)).to.throw(
+      RangeError,
+      /^columnSums: the result overflowed to Infinity at \[1\] \(the sum of column 1 of a\);/,
+    );
+    expect(() => sum(big)).to.throw(
+      RangeError,
+      /^sum: the result overflowed to Infinity \(the sum of every entry of a\); expected a finite/,
+    );
   });
 
   it("all three agree with mathjs.sum on a seeded matrix", () => {
@@ -326,6 +430,36 @@ describe("randomMatrix", () => {
     expect(() => randomMatrix(42 as never, 2, 2)).to.throw(
       TypeError,
       /^randomMatrix: rng must come from createRandom; got number$/,
+    );
+  });
+
+  it("rejects a std so large that a draw could overflow, for every seed alike", () => {
+    expect(() => randomMatrix(createRandom(1), 1, 4, { std: 1e308 })).to.throw(
+      RangeError,
+      /^randomMatrix: mean 0 and std 1e\+308 would let a draw overflow to ±Infinity; expected \|m/,
+    );
+    expect(() => randomMatrix(createRandom(1), 1, 1, { mean: -1.7e308, std: 1e307 })).to.throw(
+      RangeError,
+      /^randomMatrix: mean -1\.7e\+308 and std 1e\+307 would let a draw overflow/,
+    );
+    expect(
+      randomMatrix(createRandom(1), 1, 4, { std: 1e306 }).data.every(Number.isFinite),
+    ).to.equal(true);
+  });
+
+  it("checks what a generator that is not from createRandom returns", () => {
+    const fake = { normal: () => Infinity } as never;
+    expect(() => randomMatrix(fake, 1, 2)).to.throw(
+      RangeError,
+      /^randomMatrix: the result overflowed to Infinity at \[0, 0\] \(mean = 0, std = 1\)/,
+    );
+  });
+
+  it("rejects a misspelt option, naming the options it knows", () => {
+    const options = { sd: 0.1 } as unknown as { std: number };
+    expect(() => randomMatrix(createRandom(1), 2, 2, options)).to.throw(
+      TypeError,
+      /^randomMatrix: unknown option "sd"; expected one of mean, std$/,
     );
   });
 });

@@ -1,5 +1,5 @@
 import { expect } from "chai";
-import { Matrix, matrix } from "../src/tensor";
+import { matrix } from "../src/tensor";
 import { heatmap, lineChart, Plot, renderPlot } from "../src/plot";
 import type { HeatmapOptions, LineChartOptions } from "../src/plot";
 
@@ -43,6 +43,27 @@ const lineOptions: LineChartOptions = {
 /** Counts the occurrences of `needle` in `text`. */
 function count(text: string, needle: string): number {
   return text.split(needle).length - 1;
+}
+
+/** The non-empty tick labels of the axis whose `aria-label` is given, in order. */
+function tickLabels(html: string, axis: "x-axis tick label" | "y-axis tick label"): string[] {
+  const start = html.indexOf(`aria-label="${axis}"`);
+  expect(start, `no ${axis} group`).to.be.above(-1);
+  const group = html.slice(start, html.indexOf("</g>", start));
+  return [...group.matchAll(/<text[^>]*>([^<]*)<\/text>/g)]
+    .map((m) => m[1])
+    .filter((t) => t !== "");
+}
+
+/** A plain decimal: digits with commas between thousands, and an optional fraction. */
+const PLAIN_NUMBER = /^\d{1,3}(,\d{3})*(\.\d+)?$/;
+
+/** Points (x, x) for x = 10^(lo + k/10), k = 0 … 10·(hi − lo): a sweep over whole decades. */
+function decades(lo: number, hi: number): [number, number][] {
+  return Array.from({ length: 10 * (hi - lo) + 1 }, (_, k) => {
+    const x = 10 ** (lo + k / 10);
+    return [x, x];
+  });
 }
 
 describe("renderPlot", () => {
@@ -96,6 +117,12 @@ describe("renderPlot", () => {
       TypeError,
       /^renderPlot: title .*; got " "$/,
     );
+  });
+
+  it("passes any of Plot's own options through", () => {
+    expect(() =>
+      renderPlot({ title: "T", marks: [Plot.barY([1, 2])], marginLeft: 50, style: "color: red" }),
+    ).to.not.throw();
   });
 
   it("reports a continuous colour legend as not supported yet", () => {
@@ -210,18 +237,31 @@ describe("heatmap", () => {
     ).to.throw(RangeError, /^heatmap: values\[0\]\[2\] is NaN/);
   });
 
-  it("rejects a Matrix holding Infinity, naming its position", () => {
-    const values = new Matrix(new Float64Array([0, 1, Infinity, 0, 0, 0]), 2, 3);
-    expect(() => heatmap({ ...heatmapOptions, values })).to.throw(
-      RangeError,
-      /^heatmap: values\[0, 2\] is Infinity/,
-    );
-  });
-
   it("rejects an empty colour domain", () => {
     expect(() => heatmap({ ...heatmapOptions, colorDomain: [1, 1] })).to.throw(
       RangeError,
       /^heatmap: colorDomain must be \[lo, hi\] with lo < hi; got \[1, 1\]$/,
+    );
+  });
+
+  it("rejects a colour domain that is not exactly two numbers", () => {
+    const three = [0, 0.5, 1] as unknown as [number, number];
+    expect(() => heatmap({ ...heatmapOptions, colorDomain: three })).to.throw(
+      RangeError,
+      /^heatmap: colorDomain must be \[lo, hi\], exactly two numbers; got 3 entries$/,
+    );
+    const one = [0] as unknown as [number, number];
+    expect(() => heatmap({ ...heatmapOptions, colorDomain: one })).to.throw(
+      RangeError,
+      /^heatmap: colorDomain must be \[lo, hi\], exactly two numbers; got 1 entries$/,
+    );
+  });
+
+  it("rejects a misspelt option instead of ignoring it", () => {
+    const options = { ...heatmapOptions, colourDomain: [0, 1] } as unknown as HeatmapOptions;
+    expect(() => heatmap(options)).to.throw(
+      TypeError,
+      /^heatmap: unknown option "colourDomain"; expected one of values, rowLabels, .*cellSize$/,
     );
   });
 });
@@ -268,6 +308,81 @@ describe("lineChart", () => {
     const log = lineChart({ ...lineOptions, xType: "log" });
     expect(log).to.not.equal(html);
     expect(log).to.include("<svg");
+  });
+
+  it("labels log-axis ticks as plain numbers, not with SI prefixes (10m, 100m)", () => {
+    const series = [{ name: "a", points: decades(-2, 2) }];
+    const log = lineChart({ ...lineOptions, series, xType: "log", yType: "log" });
+    expect(tickLabels(log, "x-axis tick label")).to.deep.equal(["0.01", "0.1", "1", "10", "100"]);
+    // The taller y axis has room for more labels (Plot's choice); each is a plain number too.
+    const y = tickLabels(log, "y-axis tick label");
+    expect(y).to.include.members(["0.01", "0.1", "1", "10", "100"]);
+    for (const label of y) expect(label).to.match(PLAIN_NUMBER);
+    expect(log).to.not.match(/>\d+m</);
+  });
+
+  it("labels large and small log-axis ticks in full (10,000 and 0.000001)", () => {
+    const up = lineChart({
+      ...lineOptions,
+      series: [{ name: "a", points: decades(0, 4) }],
+      xType: "log",
+    });
+    const labels = ["1", "10", "100", "1,000", "10,000"];
+    expect(tickLabels(up, "x-axis tick label")).to.deep.equal(labels);
+    const down = lineChart({
+      ...lineOptions,
+      series: [{ name: "a", points: decades(-6, -2) }],
+      xType: "log",
+    });
+    const small = ["0.000001", "0.00001", "0.0001", "0.001", "0.01"];
+    expect(tickLabels(down, "x-axis tick label")).to.deep.equal(small);
+  });
+
+  it("labels every tick of a short log axis, without float noise (0.2, 0.3)", () => {
+    const series = [
+      {
+        name: "a",
+        points: [
+          [0.1, 1],
+          [0.5, 2],
+        ] as [number, number][],
+      },
+    ];
+    const short = lineChart({ ...lineOptions, series, xType: "log" });
+    expect(tickLabels(short, "x-axis tick label")).to.deep.equal([
+      "0.1",
+      "0.2",
+      "0.3",
+      "0.4",
+      "0.5",
+    ]);
+  });
+
+  it("keeps Plot's default labels on a linear axis", () => {
+    expect(tickLabels(html, "y-axis tick label")).to.include("0.40");
+  });
+
+  it("rejects a y domain that is not exactly two numbers", () => {
+    const three = [0, 0.5, 1] as unknown as [number, number];
+    expect(() => lineChart({ ...lineOptions, yDomain: three })).to.throw(
+      RangeError,
+      /^lineChart: yDomain must be \[lo, hi\], exactly two numbers; got 3 entries$/,
+    );
+  });
+
+  it("rejects a misspelt option, and an unknown key in a series", () => {
+    const options = { ...lineOptions, xtype: "log" } as unknown as LineChartOptions;
+    expect(() => lineChart(options)).to.throw(
+      TypeError,
+      /^lineChart: unknown option "xtype"; expected one of series, title, .*, yDomain, digits$/,
+    );
+    const series = [
+      { name: "a", points: [[1, 1]], colour: "red" },
+    ] as unknown as LineChartOptions["series"];
+    expect(() => lineChart({ ...lineOptions, series })).to.throw(
+      TypeError,
+      /^lineChart: unknown key "colour" in series\[0\]; expected one of name, points$/,
+    );
   });
 
   it("rejects a non-positive value on a log axis, naming the point", () => {

@@ -93,8 +93,17 @@ describe("createRandom", () => {
     expect(() => createRandom(Infinity)).to.throw(RangeError, /createRandom: seed .* got Infinity/);
     expect(() => createRandom(2 ** 60)).to.throw(
       RangeError,
-      /createRandom: seed must be an integer/,
+      /createRandom: seed must be a safe integer/,
     );
+  });
+
+  it("says 'safe integer' and gives the bound for 2^53, which is an integer", () => {
+    expect(() => createRandom(2 ** 53)).to.throw(
+      RangeError,
+      /^createRandom: seed must be a safe integer \(\|seed\| <= 2\^53 - 1\); got 9007199254740992$/,
+    );
+    expect(() => createRandom(2 ** 53 - 1)).to.not.throw();
+    expect(() => createRandom(-(2 ** 53 - 1))).to.not.throw();
   });
 });
 
@@ -180,6 +189,19 @@ describe("normal", () => {
       RangeError,
       /^normal: mean must be finite; got NaN$/,
     );
+  });
+
+  it("rejects a std so large that a draw could overflow, whatever the seed", () => {
+    expect(() => createRandom(1).normal(0, 1e308)).to.throw(
+      RangeError,
+      /^normal: mean 0 and std 1e\+308 would let a draw overflow .* 8\.6·std <= 1\.797\d*e\+308$/,
+    );
+    expect(Number.isFinite(createRandom(1).normal(1e300, 1e306))).to.equal(true);
+  });
+
+  it("never draws further than 8.6 standard deviations from the mean", () => {
+    // The largest radius Box–Muller can give: u1 = 2^−53, the smallest 1 − uniform().
+    expect(Math.sqrt(-2 * Math.log(2 ** -53))).to.be.below(8.6);
   });
 });
 

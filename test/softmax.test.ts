@@ -129,9 +129,15 @@ describe("softmax on a Matrix", () => {
     expect(softmax(matrix([[7]])).toArray()).to.deep.equal([[1]]);
   });
 
-  it("names a NaN entry by row and column", () => {
-    const x = new Matrix(new Float64Array([1, 2, NaN, 4]), 2, 2);
-    expect(() => softmax(x)).to.throw(RangeError, /^softmax: x\[1, 0\] is NaN/);
+  it("cannot be handed NaN or -Infinity: a Matrix holds finite numbers (use a mask)", () => {
+    expect(() => new Matrix(new Float64Array([1, 2, NaN, 4]), 2, 2)).to.throw(
+      RangeError,
+      /^Matrix: data\[1, 0\] is NaN/,
+    );
+    expect(() => new Matrix(Float64Array.of(0, -Infinity), 1, 2)).to.throw(
+      RangeError,
+      /^Matrix: data\[0, 1\] is -Infinity/,
+    );
   });
 });
 
@@ -277,6 +283,15 @@ describe("softmax with a temperature", () => {
       TypeError,
       /^softmax: temperature must be a number; got string$/,
     );
+  });
+
+  it("rejects a misspelt option instead of ignoring it", () => {
+    const options = { temprature: 100 } as unknown as { temperature: number };
+    expect(() => softmax([1, 2], options)).to.throw(
+      TypeError,
+      /^softmax: unknown option "temprature"; expected one of temperature, mask$/,
+    );
+    expect(() => softmax(matrix([[1, 2]]), options)).to.throw(TypeError, /unknown option/);
   });
 });
 

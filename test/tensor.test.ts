@@ -1,5 +1,14 @@
 import { expect } from "chai";
-import { Matrix, fromFlat, identity, isMatrix, matrix, toArray, zeros } from "../src/tensor";
+import {
+  Matrix,
+  fromFlat,
+  identity,
+  isMatrix,
+  matrix,
+  resultMatrix,
+  toArray,
+  zeros,
+} from "../src/tensor";
 
 describe("Matrix", () => {
   it("stores entries row-major with a readonly shape", () => {
@@ -30,6 +39,54 @@ describe("Matrix", () => {
       /^Matrix: rows must be an integer >= 1; got 0$/,
     );
   });
+
+  it("rejects NaN, naming Matrix, the entry [i, j] and the value", () => {
+    expect(() => new Matrix(new Float64Array([NaN]), 1, 1)).to.throw(
+      RangeError,
+      /^Matrix: data\[0, 0\] is NaN; expected a finite number \(a Matrix holds finite numbers/,
+    );
+  });
+
+  it("rejects Infinity and -Infinity anywhere, naming the first", () => {
+    expect(() => new Matrix(Float64Array.of(1, 2, 3, Infinity, -Infinity, 6), 2, 3)).to.throw(
+      RangeError,
+      /^Matrix: data\[1, 0\] is Infinity; expected a finite number/,
+    );
+    expect(() => new Matrix(Float64Array.of(0, -Infinity), 1, 2)).to.throw(
+      RangeError,
+      /^Matrix: data\[0, 1\] is -Infinity/,
+    );
+  });
+
+  it("accepts the extremes of float64 (±MAX_VALUE, the smallest subnormal, -0)", () => {
+    const data = Float64Array.of(Number.MAX_VALUE, -Number.MAX_VALUE, Number.MIN_VALUE, -0);
+    expect(new Matrix(data, 2, 2).toArray()).to.deep.equal([
+      [Number.MAX_VALUE, -Number.MAX_VALUE],
+      [Number.MIN_VALUE, -0],
+    ]);
+  });
+});
+
+describe("resultMatrix", () => {
+  it("wraps a finite result", () => {
+    expect(resultMatrix("f", Float64Array.of(1, 2), 1, 2).toArray()).to.deep.equal([[1, 2]]);
+  });
+
+  it("names the operation, the entry and the cause of a non-finite result", () => {
+    expect(() =>
+      resultMatrix("scale", Float64Array.of(1, Infinity), 1, 2, () => "s = 10"),
+    ).to.throw(
+      RangeError,
+      /^scale: the result overflowed to Infinity at \[0, 1\] \(s = 10\); expected a finite number$/,
+    );
+  });
+
+  it("lets no later construction skip the constructor's own check", () => {
+    const data = Float64Array.of(1, 2);
+    resultMatrix("f", data, 1, 2);
+    data[0] = NaN;
+    expect(() => new Matrix(data, 1, 2)).to.throw(RangeError, /^Matrix: data\[0, 0\] is NaN/);
+  });
 });
 
 describe("Matrix.get", () => {
@@ -43,10 +100,18 @@ describe("Matrix.get", () => {
   });
 
   it("rejects an index out of range", () => {
-    expect(() => matrix([[1, 2]]).get(1, 0)).to.throw(RangeError, /^get: i must be < 1; got 1$/);
+    expect(() => matrix([[1, 2]]).get(1, 0)).to.throw(
+      RangeError,
+      /^Matrix\.get: i must be < 1; got 1$/,
+    );
     expect(() => matrix([[1, 2]]).get(0, -1)).to.throw(
       RangeError,
-      /^get: j must be an integer >= 0/,
+      /^Matrix\.get: j must be an integer >= 0/,
+    );
+    const missing = matrix([[1, 2]]) as unknown as { get(i: number): number };
+    expect(() => missing.get(0)).to.throw(
+      TypeError,
+      /^Matrix\.get: j must be a number; got undefined$/,
     );
   });
 });
@@ -69,8 +134,14 @@ describe("Matrix.row and Matrix.column", () => {
   });
 
   it("reject an index out of range", () => {
-    expect(() => matrix([[1, 2]]).row(2)).to.throw(RangeError, /^row: i must be < 1; got 2$/);
-    expect(() => matrix([[1, 2]]).column(2)).to.throw(RangeError, /^column: j must be < 2; got 2$/);
+    expect(() => matrix([[1, 2]]).row(2)).to.throw(
+      RangeError,
+      /^Matrix\.row: i must be < 1; got 2$/,
+    );
+    expect(() => matrix([[1, 2]]).column(2)).to.throw(
+      RangeError,
+      /^Matrix\.column: j must be < 2; got 2$/,
+    );
   });
 });
 
