@@ -242,9 +242,15 @@ export function checkBatch(fn: string, batch: SequenceBatch): { B: number; T: nu
 
 /** What {@link Encoder.forward} returns. */
 export interface EncoderOutput {
-  /** Every step's state, time-major [T·B, H] (step t of example b in row t·B + b). */
+  /**
+   * Every step's state, time-major [T·B, dState] (step t of example b in row t·B + b); dState
+   * is H, or 2H for a bidirectional encoder (forward state, then backward state).
+   */
   states: Var;
-  /** Each example's state after its last real token, [B, H]. */
+  /**
+   * A summary of each example, [B, dState]: the forward state after its last real token, and
+   * for a bidirectional encoder also the backward state at its first token.
+   */
   final: Var;
   /** mask[b][t]: whether step t is a real token of example b, [B, T]. */
   mask: boolean[][];
@@ -253,35 +259,72 @@ export interface EncoderOutput {
 /**
  * A GRU run over a batch of padded sequences: embedding, then the cell at every step. Past an
  * example's length its state is carried unchanged, so `final` is the state after its last token.
+ * A bidirectional encoder (Bahdanau et al. 2015, §3.2) also runs a second GRU from each
+ * example's last real token back to its first, so that every step's state describes the words
+ * on both sides of it.
  */
 export class Encoder implements Module {
   readonly embedding: Embedding;
   readonly cell: GRUCell;
+  readonly backwardCell: GRUCell | undefined;
+  /** The size of each step's state: H, or 2H when bidirectional. */
+  readonly dState: number;
 
-  constructor(rng: Random, vocabulary: number, dEmbed: number, hidden: number) {
+  constructor(
+    rng: Random,
+    vocabulary: number,
+    dEmbed: number,
+    hidden: number,
+    bidirectional = false,
+  ) {
+    if (typeof bidirectional !== "boolean") {
+      throw new TypeError(`Encoder: bidirectional must be a boolean; got ${kindOf(bidirectional)}`);
+    }
     this.embedding = new Embedding(rng, vocabulary, dEmbed, "encoder.embedding");
     this.cell = new GRUCell(rng, dEmbed, hidden, "encoder.gru");
+    this.backwardCell = bidirectional
+      ? new GRUCell(rng, dEmbed, hidden, "encoder.gruBackward")
+      : undefined;
+    this.dState = bidirectional ? 2 * hidden : hidden;
   }
 
   forward(batch: SequenceBatch): EncoderOutput {
-    const { B, T } = checkBatch("Encoder.forward", batch);
-    const H = this.cell.hidden;
+    const { T } = checkBatch("Encoder.forward", batch);
+    const steps = Array.from({ length: T }, (_, t) => t);
+    const forward = this.run(this.cell, batch, steps);
+    const mask = batch.lengths.map((length) => Array.from({ length: T }, (_, t) => t < length));
+    if (!this.backwardCell) {
+      return { states: concat(forward.states, "rows"), final: forward.last, mask };
+    }
+    // Run from the end: padded steps come first and leave the zero state untouched, so each
+    // example's backward pass starts at its own last real token.
+    const backward = this.run(this.backwardCell, batch, steps.reverse());
+    backward.states.reverse();
+    const states = forward.states.map((f, t) => concat([f, backward.states[t]], "cols"));
+    const final = concat([forward.last, backward.last], "cols");
+    return { states: concat(states, "rows"), final, mask };
+  }
+
+  /** One GRU over the steps in the given order; returns each step's state, in that order. */
+  private run(cell: GRUCell, batch: SequenceBatch, order: number[]) {
+    const B = batch.tokens.length;
+    const H = cell.hidden;
     let h = constant(new Matrix(new Float64Array(B * H), B, H));
     const states: Var[] = [];
-    for (let t = 0; t < T; t++) {
+    for (const t of order) {
       const x = this.embedding.forward(batch.tokens.map((row) => row[t])); // (B, dEmbed)
-      const next = this.cell.forward(x, h);
+      const next = cell.forward(x, h);
       // Padded steps keep the previous state: h = h + m ⊙ (next − h), m = 1 on real tokens.
       const real = batch.lengths.map((length) => (t < length ? 1 : 0));
       h = real.every((m) => m === 1) ? next : add(h, mul(sub(next, h), column(real)));
       states.push(h);
     }
-    const mask = batch.lengths.map((length) => Array.from({ length: T }, (_, t) => t < length));
-    return { states: concat(states, "rows"), final: h, mask };
+    return { states, last: h };
   }
 
   parameters(): Var[] {
-    return [...this.embedding.parameters(), ...this.cell.parameters()];
+    const backward = this.backwardCell ? this.backwardCell.parameters() : [];
+    return [...this.embedding.parameters(), ...this.cell.parameters(), ...backward];
   }
 }
 
@@ -300,6 +343,8 @@ export interface DecoderStep {
 
 /** A decoder: the same step serves teacher-forced training and greedy translation. */
 export interface Decoder extends Module {
+  /** The state before the first step, from the encoder's summary. */
+  initialState(encoded: EncoderOutput): Var;
   /** Runs one step from `state`, feeding `inputs` (one token id per example). */
   step(encoded: EncoderOutput, state: Var, inputs: readonly number[]): DecoderStep;
 }
@@ -310,38 +355,70 @@ export interface DecoderOptions {
   vocabulary: number;
   /** Embedding size. */
   dEmbed: number;
-  /** Hidden size; equal to the encoder's. */
+  /** Hidden size of the decoder's GRU; equal to the encoder's. */
   hidden: number;
+  /** Size of the encoder's states (default: hidden; 2·hidden for a bidirectional encoder). */
+  dState?: number;
 }
 
-const DECODER_OPTIONS = ["vocabulary", "dEmbed", "hidden"] as const;
+const DECODER_OPTIONS = ["vocabulary", "dEmbed", "hidden", "dState"] as const;
 
 /** Checks the options every decoder takes, naming the decoder. */
 function checkDecoderOptions(fn: string, options: unknown, allowed: readonly string[]): void {
   checkRequiredOptions(fn, options, allowed);
-  const { vocabulary, dEmbed, hidden } = options as DecoderOptions;
+  const { vocabulary, dEmbed, hidden, dState } = options as DecoderOptions;
   checkInteger(fn, "vocabulary", vocabulary, 1);
   checkInteger(fn, "dEmbed", dEmbed, 1);
   checkInteger(fn, "hidden", hidden, 1);
+  if (dState !== undefined) checkInteger(fn, "dState", dState, 1);
+}
+
+/**
+ * The decoder's first state from the encoder's summary c: c itself when the sizes agree, else
+ * tanh(c·W_init + b), as Bahdanau et al. 2015 (appendix A.2.2) start from the backward state.
+ */
+class Bridge implements Module {
+  readonly init: Linear | undefined;
+
+  constructor(rng: Random, dState: number, hidden: number) {
+    this.init =
+      dState === hidden ? undefined : new Linear(rng, dState, hidden, { name: "decoder.init" });
+  }
+
+  initialState(encoded: EncoderOutput): Var {
+    return this.init ? tanh(this.init.forward(encoded.final)) : encoded.final;
+  }
+
+  parameters(): Var[] {
+    return this.init ? this.init.parameters() : [];
+  }
 }
 
 /**
  * The fixed-size memory: a GRU decoder whose only view of the source is the encoder's final
- * state c, used as its initial state and fed again at every step (Cho et al. 2014):
+ * summary c, used as its initial state and fed again at every step (Cho et al. 2014):
  *
- * h_t = GRU([y_(t−1); c], h_(t−1)), h_0 = c, logits_t = [h_t; c]·W_out + b
+ * h_t = GRU([y_(t−1); c], h_(t−1)), h_0 = c (or tanh(c·W_init + b) when the sizes differ),
+ * logits_t = [h_t; c]·W_out + b
  */
 export class BottleneckDecoder implements Decoder {
   readonly embedding: Embedding;
   readonly cell: GRUCell;
   readonly output: Linear;
+  readonly bridge: Bridge;
 
   constructor(rng: Random, options: DecoderOptions) {
     checkDecoderOptions("BottleneckDecoder", options, DECODER_OPTIONS);
     const { vocabulary, dEmbed, hidden } = options;
+    const dState = options.dState ?? hidden;
     this.embedding = new Embedding(rng, vocabulary, dEmbed, "decoder.embedding");
-    this.cell = new GRUCell(rng, dEmbed + hidden, hidden, "decoder.gru");
-    this.output = new Linear(rng, 2 * hidden, vocabulary, { name: "decoder.output" });
+    this.cell = new GRUCell(rng, dEmbed + dState, hidden, "decoder.gru");
+    this.output = new Linear(rng, hidden + dState, vocabulary, { name: "decoder.output" });
+    this.bridge = new Bridge(rng, dState, hidden);
+  }
+
+  initialState(encoded: EncoderOutput): Var {
+    return this.bridge.initialState(encoded);
   }
 
   step(encoded: EncoderOutput, state: Var, inputs: readonly number[]): DecoderStep {
@@ -352,7 +429,12 @@ export class BottleneckDecoder implements Decoder {
   }
 
   parameters(): Var[] {
-    return [...this.embedding.parameters(), ...this.cell.parameters(), ...this.output.parameters()];
+    return [
+      ...this.embedding.parameters(),
+      ...this.cell.parameters(),
+      ...this.output.parameters(),
+      ...this.bridge.parameters(),
+    ];
   }
 }
 
@@ -368,7 +450,7 @@ export interface AttentionDecoderOptions extends DecoderOptions {
  * A GRU decoder that attends over every encoder state at each step (Luong et al. 2015, with
  * Bahdanau et al.'s additive score as an option):
  *
- * h_t = GRU(y_(t−1), h_(t−1)), h_0 = final encoder state,
+ * h_t = GRU(y_(t−1), h_(t−1)), h_0 = the encoder's summary (through W_init if sizes differ),
  * additive: e_ts = vᵀ tanh(h_t W_q + s_s W_k); multiplicative: e_ts = h_t W s_sᵀ,
  * α_t = softmax(e_t) over real source steps, c_t = Σ_s α_ts s_s,
  * h̃_t = tanh([h_t; c_t] W_c + b_c), logits_t = h̃_t W_out + b_out
@@ -382,11 +464,13 @@ export class AttentionDecoder implements Decoder {
   readonly v: Var | undefined;
   readonly combine: Linear;
   readonly output: Linear;
+  readonly bridge: Bridge;
   private keysFor: { encoded: EncoderOutput; keys: Var } | undefined;
 
   constructor(rng: Random, options: AttentionDecoderOptions) {
     checkDecoderOptions("AttentionDecoder", options, [...DECODER_OPTIONS, "score", "dAttn"]);
     const { vocabulary, dEmbed, hidden } = options;
+    const dState = options.dState ?? hidden;
     const score = options.score ?? "additive";
     if (score !== "additive" && score !== "multiplicative") {
       throw new RangeError(
@@ -401,24 +485,29 @@ export class AttentionDecoder implements Decoder {
     const bound = 1 / Math.sqrt(hidden);
     if (score === "additive") {
       this.wQuery = uniformParameter(rng, hidden, dAttn, bound, "attention.wQuery");
-      this.wKey = uniformParameter(rng, hidden, dAttn, bound, "attention.wKey");
+      this.wKey = uniformParameter(rng, dState, dAttn, bound, "attention.wKey");
       this.v = uniformParameter(rng, dAttn, 1, 1 / Math.sqrt(dAttn), "attention.v");
     } else {
-      this.wQuery = uniformParameter(rng, hidden, hidden, bound, "attention.w");
+      this.wQuery = uniformParameter(rng, hidden, dState, bound, "attention.w");
     }
-    this.combine = new Linear(rng, 2 * hidden, hidden, { name: "decoder.combine" });
+    this.combine = new Linear(rng, hidden + dState, hidden, { name: "decoder.combine" });
     this.output = new Linear(rng, hidden, vocabulary, { name: "decoder.output" });
+    this.bridge = new Bridge(rng, dState, hidden);
+  }
+
+  initialState(encoded: EncoderOutput): Var {
+    return this.bridge.initialState(encoded);
   }
 
   step(encoded: EncoderOutput, state: Var, inputs: readonly number[]): DecoderStep {
-    const states = encoded.states; // (S·B, H), time-major
+    const states = encoded.states; // (S·B, dState), time-major
     const y = this.embedding.forward(inputs); // (B, dEmbed)
     const h = this.cell.forward(y, state); // (B, H)
 
     // 1. Score every source step, 2. normalise over the real ones, 3. mix the states.
     const scores = this.scores(h, this.keys(encoded)); // (B, S)
     const weights = softmaxRows(scores, encoded.mask);
-    const context = batchedMix(weights, states); // (B, H)
+    const context = batchedMix(weights, states); // (B, dState)
 
     const attentional = tanh(this.combine.forward(concat([h, context], "cols")));
     return { logits: this.output.forward(attentional), state: h, weights: weights.value };
@@ -428,14 +517,15 @@ export class AttentionDecoder implements Decoder {
   private keys(encoded: EncoderOutput): Var {
     if (!this.wKey) return encoded.states;
     if (this.keysFor?.encoded !== encoded) {
-      this.keysFor = { encoded, keys: matmul(encoded.states, this.wKey) }; // (S·B, H)·(H, dAttn)
+      // (S·B, dState)·(dState, dAttn) → (S·B, dAttn)
+      this.keysFor = { encoded, keys: matmul(encoded.states, this.wKey) };
     }
     return this.keysFor.keys;
   }
 
   private scores(h: Var, keys: Var): Var {
     if (this.score === "multiplicative") {
-      return batchedScores(matmul(h, this.wQuery), keys); // (B, H)·(H, H), then · keysᵀ
+      return batchedScores(matmul(h, this.wQuery), keys); // (B, H)·(H, dState), then · keysᵀ
     }
     // vᵀ tanh(h W_q + s W_k) for every source step s: (B, dAttn) against (S·B, dAttn) → (B, S)
     return batchedAdditiveScores(matmul(h, this.wQuery), keys, this.v!);
@@ -449,6 +539,7 @@ export class AttentionDecoder implements Decoder {
       ...attention,
       ...this.combine.parameters(),
       ...this.output.parameters(),
+      ...this.bridge.parameters(),
     ];
   }
 }
@@ -469,6 +560,8 @@ export interface Seq2SeqOptions {
   hidden: number;
   /** "none" for the fixed-size memory, or the attention score (default "additive"). */
   attention?: "none" | DecoderScore;
+  /** Read the source in both directions (default false); see {@link Encoder}. */
+  bidirectional?: boolean;
 }
 
 const SEQ2SEQ_OPTIONS = [
@@ -477,6 +570,7 @@ const SEQ2SEQ_OPTIONS = [
   "dEmbed",
   "hidden",
   "attention",
+  "bidirectional",
 ] as const;
 
 /** What {@link Seq2Seq.translate} returns. */
@@ -515,8 +609,9 @@ export class Seq2Seq implements Module {
       );
     }
     this.startToken = targetVocabulary;
-    this.encoder = new Encoder(rng, sourceVocabulary, dEmbed, hidden);
-    const shared = { vocabulary: targetVocabulary + 1, dEmbed, hidden };
+    this.encoder = new Encoder(rng, sourceVocabulary, dEmbed, hidden, options.bidirectional);
+    const dState = this.encoder.dState;
+    const shared = { vocabulary: targetVocabulary + 1, dEmbed, hidden, dState };
     this.decoder =
       attention === "none"
         ? new BottleneckDecoder(rng, shared)
@@ -527,7 +622,7 @@ export class Seq2Seq implements Module {
   loss(batch: TranslationBatch): Var {
     const { B, T } = checkBatch("Seq2Seq.loss", batch.target);
     const encoded = this.encoder.forward(batch.source);
-    let state = encoded.final;
+    let state = this.decoder.initialState(encoded);
     const logits: Var[] = [];
     for (let t = 0; t < T; t++) {
       const inputs = batch.target.tokens.map((row) => (t === 0 ? this.startToken : row[t - 1]));
@@ -550,7 +645,7 @@ export class Seq2Seq implements Module {
     const encoded = this.encoder.forward(source);
     const T = Math.max(...lengths);
     let inputs = lengths.map(() => this.startToken);
-    let state = encoded.final;
+    let state = this.decoder.initialState(encoded);
     const tokens: number[][] = lengths.map(() => []);
     const attention: Matrix[] = [];
     for (let t = 0; t < T; t++) {

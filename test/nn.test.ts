@@ -66,6 +66,20 @@ describe("layers", () => {
     expectClose(padded.final.value.toArray(), short.final.value.toArray(), { rtol: 0, atol: 0 });
   });
 
+  it("a bidirectional encoder's backward pass starts at each example's last real token", () => {
+    const encoder = new Encoder(createRandom(3), 5, 3, 4, true);
+    const short = encoder.forward({ tokens: [[1, 2]], lengths: [2] });
+    const padded = encoder.forward({ tokens: [[1, 2, 4, 4]], lengths: [2] });
+    // Rows 0 and 1 are steps 0 and 1 (B = 1): both directions must agree with the unpadded run.
+    const rows = (m: number[][]) => m.slice(0, 2);
+    expectClose(rows(padded.states.value.toArray()), short.states.value.toArray(), {
+      rtol: 0,
+      atol: 0,
+    });
+    expectClose(padded.final.value.toArray(), short.final.value.toArray(), { rtol: 0, atol: 0 });
+    expect(padded.states.shape).to.deep.equal([4, 8]);
+  });
+
   it("uniformWeights spreads 1/length over the real tokens only", () => {
     expect(uniformWeights([2, 4], 4).toArray()).to.deep.equal([
       [0.5, 0.5, 0, 0],
@@ -78,6 +92,20 @@ describe("whole models agree with central differences", function () {
   this.timeout(60_000);
   const task = toyTranslationTask({ seed: 3, words: 6 });
   const batch = task.batch(task.sample(createRandom(4), 3, 2, 4));
+
+  for (const attention of ["additive", "none"] as const) {
+    it(`the bidirectional encoder–decoder with ${attention === "none" ? "a fixed-size memory" : `${attention} attention`}`, () => {
+      const model = new Seq2Seq(createRandom(9), {
+        sourceVocabulary: 6,
+        targetVocabulary: 6,
+        dEmbed: 3,
+        hidden: 4,
+        attention,
+        bidirectional: true,
+      });
+      expectGradientsMatch(() => model.loss(batch), model.parameters(), 1e-6, 1e-4);
+    });
+  }
 
   for (const attention of ["additive", "multiplicative", "none"] as const) {
     it(`the encoder–decoder with ${attention === "none" ? "a fixed-size memory" : `${attention} attention`}`, () => {
@@ -274,7 +302,7 @@ describe("options of the layers and models", () => {
     const misspelt = { ...seq2seq, atention: "none" } as unknown as Seq2SeqOptions;
     expect(() => new Seq2Seq(rng, misspelt)).to.throw(
       TypeError,
-      /^Seq2Seq: unknown option "atention"; expected one of sourceVocabulary, .*, attention$/,
+      /^Seq2Seq: unknown option "atention"; expected one of sourceVocabulary, .*, bidirectional$/,
     );
     const noHidden = { ...seq2seq, hidden: undefined } as unknown as Seq2SeqOptions;
     expect(() => new Seq2Seq(rng, noHidden)).to.throw(
@@ -301,7 +329,7 @@ describe("options of the layers and models", () => {
     );
     expect(() => new BottleneckDecoder(rng, { ...shared, score: "additive" } as never)).to.throw(
       TypeError,
-      /^BottleneckDecoder: unknown option "score"; expected one of vocabulary, dEmbed, hidden$/,
+      /^BottleneckDecoder: unknown option "score"; expected one of vocabulary, dEmbed, hidden, dState$/,
     );
     expect(() => new BottleneckDecoder(rng, { ...shared, dEmbed: 0 })).to.throw(
       RangeError,
