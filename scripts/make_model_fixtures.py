@@ -1,23 +1,27 @@
-"""Writes test/fixtures/seq2seq.json and classifier.json: losses and gradients of whole models.
+"""Writes test/fixtures/seq2seq.json, seq2seq-bidirectional.json and classifier.json: losses and
+gradients of whole models.
 
 The library's models (src/nn.ts) are written here a second time in PyTorch, from the equations
 in nn.ts's doc comments, with torch.nn.GRUCell, nn.Embedding, nn.Linear and torch's own
 masking, softmax and cross-entropy; torch.autograd then gives the gradient of the loss with
 respect to every parameter. test/model-reference.test.ts copies the same parameters into the
 library's models and requires the same loss and gradients, to a relative error of 1e-8. So the
-whole training stack (embedding, GRU, the encoder's padding, both decoders, the two attention
-scores, the masked softmax, teacher forcing, the cross-entropy over real tokens, and every
-backward rule on the way) is checked against an independent implementation, not only against
-central differences of itself.
+whole training stack (embedding, GRU, the encoder's padding in both directions, the bridge to
+the decoder's first state, both decoders, the two attention scores, the masked softmax, teacher
+forcing, the cross-entropy over real tokens, and every backward rule on the way) is checked
+against an independent implementation, not only against central differences of itself.
 
 The models follow:
 - the GRU of Cho et al., "Learning Phrase Representations using RNN Encoder-Decoder", 2014,
   eq. 5–8, in PyTorch's gate layout (reset r, update z, candidate n);
 - the fixed-size memory decoder of the same paper (the source's final state c fed at every step);
-- attention decoders with the additive score of Bahdanau et al., "Neural Machine Translation by
-  Jointly Learning to Align and Translate", 2015, or the "general" score and the attentional
-  output layer (eq. 5) of Luong et al., "Effective Approaches to Attention-based Neural Machine
-  Translation", 2015;
+- the bidirectional encoder of Bahdanau et al., "Neural Machine Translation by Jointly Learning
+  to Align and Translate", 2015, §3.2: a second GRU read from each example's last real token
+  back to its first, each step's state [forward; backward], and a tanh layer from the summary to
+  the decoder's first state (ibid., appendix A.2.2, here fed the whole summary);
+- attention decoders with the additive score of Bahdanau et al. 2015, or the "general" score and
+  the attentional output layer (eq. 5) of Luong et al., "Effective Approaches to Attention-based
+  Neural Machine Translation", 2015;
 - the word-level attention pooling of Yang et al., "Hierarchical Attention Networks for
   Document Classification", 2016.
 
@@ -30,8 +34,9 @@ The conventions are those of scripts/make_fixtures.py: one seeded torch.Generato
 and inputs rounded to 4 decimals (the rounded numbers are the inputs), floats written with repr,
 so a re-run writes byte-identical files. Before writing, the script checks its own model: the
 GRU cell against nn.ts's equations written out in the library's layout, the padded encoder
-against nn.GRU over a packed sequence, the cross-entropy against its definition, and autograd
-against central differences along random directions.
+against nn.GRU over a packed sequence (bidirectional=True for the bidirectional encoder), the
+bridge against its equation, the cross-entropy against its definition, and autograd against
+central differences along random directions.
 
 Layouts, PyTorch → library (the file stores the library's):
 - nn.Linear keeps A [out, in] and computes x·Aᵀ + b; the library keeps W [dIn, dOut] = Aᵀ and
@@ -39,6 +44,10 @@ Layouts, PyTorch → library (the file stores the library's):
 - nn.GRUCell keeps weight_ih [3H, dIn] with rows r | z | n; the library keeps wInput = weight_ihᵀ
   [dIn, 3H] with columns r | z | n; likewise wHidden = weight_hhᵀ, and the biases as rows;
 - nn.Embedding's table [vocabulary, d] is the library's as is;
+- a bidirectional encoder's state is [forward; backward] along the feature axis in both, so in
+  a weight that reads encoder states (wKey and decoder.init whole; combine, the bottleneck
+  decoder's wInput and output past the rows of the decoder's own input) the first H of the
+  dState rows act on the forward state;
 - sequences are batch-first here ([B, T, ·]) and time-major in the library ([T·B, ·]); nothing
   of that layout is stored, only tokens, lengths, parameters, the loss and the gradients.
 """
@@ -64,8 +73,8 @@ SCRIPT = "scripts/make_model_fixtures.py"
 
 DTYPE = torch.float64
 
-# One seed per fixture file, so adding a case to one file leaves the other unchanged.
-SEEDS = {"seq2seq": 20240201, "classifier": 20240202}
+# One seed per fixture file, so adding a case to one file leaves the others unchanged.
+SEEDS = {"seq2seq": 20240201, "classifier": 20240202, "seq2seq-bidirectional": 20240203}
 
 # Parameters are drawn, then rounded to this many decimals: the rounded numbers are what both
 # PyTorch and the library start from.
@@ -87,6 +96,14 @@ SEQ2SEQ_OPTIONS = {"sourceVocabulary": 6, "targetVocabulary": 6, "dEmbed": 3, "h
 SOURCE_LENGTHS = [4, 2, 5]
 TARGET_LENGTHS = [5, 3, 2]
 ATTENTIONS = ["additive", "multiplicative", "none"]
+
+# The same model reading the source in both directions (dState = 2·hidden = 8, so the decoder
+# starts from tanh(c·W_init + b)). Its own file, seed and batch, which leaves seq2seq.json as it
+# was. The batch adds a one-token source, whose backward pass is a single step from the zero
+# state, next to one padded by three tokens and one with none.
+BIDIRECTIONAL_OPTIONS = {**SEQ2SEQ_OPTIONS, "bidirectional": True}
+BIDIRECTIONAL_SOURCE_LENGTHS = [4, 1, 5]
+BIDIRECTIONAL_TARGET_LENGTHS = [5, 3, 2]
 
 # The classifier: shortcutTask's 21-word vocabulary (id 0 is the watermark), two classes, a
 # batch with padding so that the masked softmax matters.
@@ -259,65 +276,102 @@ def gru_by_hand(cell: nn.GRUCell, x: torch.Tensor, h: torch.Tensor) -> torch.Ten
 
 
 class TorchEncoder(nn.Module):
-    """Embedding, then a GRU cell at every step; past an example's length its state is kept."""
+    """Embedding, then a GRU cell at every step; past an example's length its state is kept.
 
-    def __init__(self, vocabulary: int, d_embed: int, hidden: int):
+    Bidirectional: a second cell also runs from each example's last real token back to its
+    first, s_t = [→h_t; ←h_t] (dState = 2H), and the summary is [→h_(length−1); ←h_0].
+    """
+
+    def __init__(self, vocabulary: int, d_embed: int, hidden: int, bidirectional: bool = False):
         super().__init__()
         self.embedding = nn.Embedding(vocabulary, d_embed, dtype=DTYPE)
         self.cell = nn.GRUCell(d_embed, hidden, dtype=DTYPE)
+        if bidirectional:
+            self.cell_backward = nn.GRUCell(d_embed, hidden, dtype=DTYPE)
+        self.bidirectional = bidirectional
+
+    def run(self, cell: nn.GRUCell, tokens: torch.Tensor, lengths: torch.Tensor, order: range):
+        """One GRU over the steps in `order`; returns the states [B, S, H] in time order and
+        the state after the last step of `order`."""
+        B, S = tokens.shape
+        h = torch.zeros(B, cell.hidden_size, dtype=DTYPE)
+        states: list[torch.Tensor] = [h] * S
+        for t in order:
+            step = cell(self.embedding(tokens[:, t]), h)  # (B, dEmbed), (B, H) → (B, H)
+            h = torch.where((t < lengths)[:, None], step, h)  # padded steps keep the state
+            states[t] = h
+        return torch.stack(states, dim=1), h
 
     def forward(self, tokens: torch.Tensor, lengths: torch.Tensor):
-        """tokens [B, S], lengths [B] → states [B, S, H], final [B, H], mask [B, S]."""
-        B, S = tokens.shape
-        h = torch.zeros(B, self.cell.hidden_size, dtype=DTYPE)
-        states = []
-        for t in range(S):
-            step = self.cell(self.embedding(tokens[:, t]), h)  # (B, dEmbed), (B, H) → (B, H)
-            h = torch.where((t < lengths)[:, None], step, h)  # padded steps keep the state
-            states.append(h)
-        return torch.stack(states, dim=1), h, length_mask(lengths, S)
+        """tokens [B, S], lengths [B] → states [B, S, dState], final [B, dState], mask [B, S]."""
+        S = tokens.shape[1]
+        states, final = self.run(self.cell, tokens, lengths, range(S))
+        if self.bidirectional:
+            # From t = S − 1 down: an example's padded steps come first and keep the zero state,
+            # so its backward pass starts at its own last real token and ends at t = 0.
+            backward, first = self.run(self.cell_backward, tokens, lengths, range(S - 1, -1, -1))
+            states = torch.cat([states, backward], dim=2)  # (B, S, H) ‖ (B, S, H) → (B, S, 2H)
+            final = torch.cat([final, first], dim=1)  # (B, H) ‖ (B, H) → (B, 2H)
+        return states, final, length_mask(lengths, S)
 
     def mapping(self) -> Mapping:
         """Encoder.parameters() of nn.ts."""
         embedding = ("encoder.embedding.table", self.embedding.weight, as_table)
-        return [embedding, *gru_mapping("encoder.gru", self.cell)]
+        forward = gru_mapping("encoder.gru", self.cell)
+        if not self.bidirectional:
+            return [embedding, *forward]
+        return [embedding, *forward, *gru_mapping("encoder.gruBackward", self.cell_backward)]
 
 
 class TorchSeq2Seq(nn.Module):
-    """Seq2Seq of nn.ts: the encoder, then the fixed-size memory or an attention decoder."""
+    """Seq2Seq of nn.ts: the encoder, then the fixed-size memory or an attention decoder.
 
-    def __init__(self, options: dict[str, int], attention: str):
+    With a bidirectional encoder the decoders read states of size dState = 2H, and the first
+    decoder state is h_0 = tanh(c·W_init + b) from the summary c (nn.ts's Bridge) instead of c.
+    """
+
+    def __init__(self, options: dict[str, Any], attention: str):
         super().__init__()
         vocabulary = options["targetVocabulary"] + 1  # the start token gets the last id
         d_embed, H = options["dEmbed"], options["hidden"]
+        bidirectional = options.get("bidirectional", False)
+        d_state = 2 * H if bidirectional else H
         d_attn = H  # AttentionDecoder's default, which Seq2Seq uses
         self.attention = attention
         self.start_token = options["targetVocabulary"]
-        self.encoder = TorchEncoder(options["sourceVocabulary"], d_embed, H)
+        self.encoder = TorchEncoder(options["sourceVocabulary"], d_embed, H, bidirectional)
         self.embedding = nn.Embedding(vocabulary, d_embed, dtype=DTYPE)
         if attention == "none":
             # h_t = GRU([y_(t−1); c], h_(t−1)), logits_t = [h_t; c]·W_out + b
-            self.cell = nn.GRUCell(d_embed + H, H, dtype=DTYPE)
-            self.output = nn.Linear(2 * H, vocabulary, dtype=DTYPE)
+            self.cell = nn.GRUCell(d_embed + d_state, H, dtype=DTYPE)
+            self.output = nn.Linear(H + d_state, vocabulary, dtype=DTYPE)
         else:
             self.cell = nn.GRUCell(d_embed, H, dtype=DTYPE)
             if attention == "additive":
                 self.w_query = nn.Linear(H, d_attn, bias=False, dtype=DTYPE)
-                self.w_key = nn.Linear(H, d_attn, bias=False, dtype=DTYPE)
+                self.w_key = nn.Linear(d_state, d_attn, bias=False, dtype=DTYPE)
                 self.v = nn.Linear(d_attn, 1, bias=False, dtype=DTYPE)
             else:
-                self.w = nn.Linear(H, H, bias=False, dtype=DTYPE)
-            self.combine = nn.Linear(2 * H, H, dtype=DTYPE)
+                self.w = nn.Linear(H, d_state, bias=False, dtype=DTYPE)
+            self.combine = nn.Linear(H + d_state, H, dtype=DTYPE)
             self.output = nn.Linear(H, vocabulary, dtype=DTYPE)
+        # Registered last, as the bridge comes last in the decoders' parameters(); absent when
+        # dState = H, so the one-way models draw their parameters exactly as before.
+        self.init = nn.Linear(d_state, H, dtype=DTYPE) if d_state != H else None
+
+    def initial_state(self, final: torch.Tensor) -> torch.Tensor:
+        """h_0: the summary c itself when dState = H, else tanh(c·W_init + b) [B, H]."""
+        return final if self.init is None else torch.tanh(self.init(final))
 
     def scores(self, h: torch.Tensor, states: torch.Tensor) -> torch.Tensor:
-        """e_bs for decoder states h [B, H] against encoder states [B, S, H] → [B, S]."""
+        """e_bs for decoder states h [B, H] against encoder states [B, S, dState] → [B, S]."""
         if self.attention == "additive":
             # vᵀ tanh(h W_q + s W_k): (B, 1, dAttn) + (B, S, dAttn) → (B, S, dAttn) → (B, S)
             hidden = torch.tanh(self.w_query(h)[:, None, :] + self.w_key(states))
             return self.v(hidden).squeeze(-1)
-        # h W sᵀ ("general"): (B, H)·(H, H) → (B, H), then against each (B, S, H) → (B, S)
-        return torch.einsum("bh,bsh->bs", self.w(h), states)
+        # h W sᵀ ("general"): (B, H)·(H, dState) → (B, dState), then against each
+        # (B, S, dState) → (B, S)
+        return torch.einsum("bd,bsd->bs", self.w(h), states)
 
     def forward(self, source, source_lengths, target, target_lengths) -> torch.Tensor:
         """Mean cross-entropy over the real target tokens, with teacher forcing."""
@@ -328,7 +382,7 @@ class TorchSeq2Seq(nn.Module):
         """Every step's logits [B·T, vocabulary] and the targets [B·T], −1 on padding."""
         B, T = target.shape
         states, final, mask = self.encoder(source, source_lengths)
-        h = final
+        h = self.initial_state(final)
         logits = []
         for t in range(T):
             inputs = torch.full((B,), self.start_token) if t == 0 else target[:, t - 1]
@@ -341,7 +395,7 @@ class TorchSeq2Seq(nn.Module):
 
             # 1. Score every source step, 2. normalise over the real ones, 3. mix the states.
             weights = masked_softmax(self.scores(h, states), mask)  # (B, S)
-            context = torch.einsum("bs,bsh->bh", weights, states)  # (B, H)
+            context = torch.einsum("bs,bsd->bd", weights, states)  # (B, dState)
 
             attentional = torch.tanh(self.combine(torch.cat([h, context], dim=1)))
             logits.append(self.output(attentional))
@@ -365,14 +419,20 @@ class TorchSeq2Seq(nn.Module):
         if self.attention != "none":
             decoder += linear_mapping("decoder.combine", self.combine)
         decoder += linear_mapping("decoder.output", self.output)
+        if self.init is not None:
+            decoder += linear_mapping("decoder.init", self.init)
         return [*self.encoder.mapping(), *decoder]
 
 
 def self_check_encoder(model: TorchSeq2Seq, source: torch.Tensor, lengths: torch.Tensor) -> None:
-    """The GRU cell against nn.ts's equations, and the padded encoder against a packed nn.GRU."""
+    """The GRU cells against nn.ts's equations, the padded encoder against a packed nn.GRU, and
+    the bridge to the decoder's first state against its equation."""
     encoder = model.encoder
     gen = torch.Generator().manual_seed(1)
-    for what, cell in [("encoder", encoder.cell), ("decoder", model.cell)]:
+    cells = [("encoder", encoder.cell), ("decoder", model.cell)]
+    if encoder.bidirectional:
+        cells.append(("encoder backward", encoder.cell_backward))
+    for what, cell in cells:
         x = torch.randn(3, cell.input_size, generator=gen, dtype=DTYPE)
         h = torch.randn(3, cell.hidden_size, generator=gen, dtype=DTYPE)
         with torch.no_grad():
@@ -380,19 +440,41 @@ def self_check_encoder(model: TorchSeq2Seq, source: torch.Tensor, lengths: torch
             check_close(f"{what} nn.GRUCell vs nn.ts's equations", cell(x, h), by_hand)
 
     # nn.GRU over a packed batch stops each example at its length: its last state is the one
-    # after the last real token, which is what the encoder's `final` must be.
-    gru = nn.GRU(encoder.cell.input_size, encoder.cell.hidden_size, batch_first=True, dtype=DTYPE)
+    # after the last real token, which is what the encoder's `final` must be. Bidirectional, its
+    # reverse direction starts at each example's last real token, its outputs are
+    # [forward; backward], and its h_n[1] is the backward state at the first token: the
+    # encoder's states and `final` must be the same.
+    gru = nn.GRU(
+        encoder.cell.input_size,
+        encoder.cell.hidden_size,
+        batch_first=True,
+        bidirectional=encoder.bidirectional,
+        dtype=DTYPE,
+    )
+    directions = [("", encoder.cell)]
+    if encoder.bidirectional:
+        directions.append(("_reverse", encoder.cell_backward))
     with torch.no_grad():
-        for name in ["weight_ih", "weight_hh", "bias_ih", "bias_hh"]:
-            getattr(gru, f"{name}_l0").copy_(getattr(encoder.cell, name))
+        for suffix, cell in directions:
+            for name in ["weight_ih", "weight_hh", "bias_ih", "bias_hh"]:
+                getattr(gru, f"{name}_l0{suffix}").copy_(getattr(cell, name))
         packed = pack_padded_sequence(
             encoder.embedding(source), lengths, batch_first=True, enforce_sorted=False
         )
         outputs, last = gru(packed)
         outputs, _ = pad_packed_sequence(outputs, batch_first=True, total_length=source.shape[1])
         states, final, mask = encoder(source, lengths)
-    check_close("encoder final state vs packed nn.GRU", final, last[0])
+    # h_n [directions, B, H] → [B, directions·H], forward first, as the encoder's `final`
+    last = torch.cat(list(last), dim=1)
+    check_close("encoder final state vs packed nn.GRU", final, last)
     check_close("encoder real-step states vs packed nn.GRU", states[mask], outputs[mask])
+
+    if model.init is not None:
+        # h_0 = tanh(c·W_init + b) in the library's layout, with the mapped weights.
+        w_init, b_init = as_weight(model.init.weight), as_row(model.init.bias)
+        with torch.no_grad():
+            by_hand = torch.tanh(final @ w_init + b_init)  # (B, dState)·(dState, H) → (B, H)
+            check_close("bridge vs tanh(c·W_init + b)", model.initial_state(final), by_hand)
 
 
 def self_check_cross_entropy(model: TorchSeq2Seq, batch: dict[str, torch.Tensor]) -> None:
@@ -405,27 +487,33 @@ def self_check_cross_entropy(model: TorchSeq2Seq, batch: dict[str, torch.Tensor]
     check_close("F.cross_entropy vs its definition", loss, -log_p.mean())
 
 
-def seq2seq_fixtures() -> dict[str, Any]:
-    """One batch of sentence pairs; for each decoder, parameters, loss and gradients."""
-    gen = torch.Generator().manual_seed(SEEDS["seq2seq"])
+def seq2seq_fixtures(
+    name: str, options: dict[str, Any], source_lengths: list[int], target_lengths: list[int]
+) -> dict[str, Any]:
+    """One batch of sentence pairs; for each decoder, parameters, loss and gradients.
+
+    `name` is the fixture file's, whose seed starts the draws; `options` are Seq2Seq's without
+    `attention`.
+    """
+    gen = torch.Generator().manual_seed(SEEDS[name])
 
     def tokens(lengths: list[int], vocabulary: int) -> torch.Tensor:
         """Random ids on the real steps, 0 on the padding (as tasks.ts's pad writes it)."""
         ids = torch.randint(vocabulary, (len(lengths), max(lengths)), generator=gen)
         return ids.masked_fill(~length_mask(torch.tensor(lengths), max(lengths)), 0)
 
-    source = tokens(SOURCE_LENGTHS, SEQ2SEQ_OPTIONS["sourceVocabulary"])
-    target = tokens(TARGET_LENGTHS, SEQ2SEQ_OPTIONS["targetVocabulary"])
+    source = tokens(source_lengths, options["sourceVocabulary"])
+    target = tokens(target_lengths, options["targetVocabulary"])
     batch = {
         "source": source,
-        "source_lengths": torch.tensor(SOURCE_LENGTHS),
+        "source_lengths": torch.tensor(source_lengths),
         "target": target,
-        "target_lengths": torch.tensor(TARGET_LENGTHS),
+        "target_lengths": torch.tensor(target_lengths),
     }
 
     models = []
     for attention in ATTENTIONS:
-        model = TorchSeq2Seq(SEQ2SEQ_OPTIONS, attention)
+        model = TorchSeq2Seq(options, attention)
         draw_parameters(model, gen)
         self_check_encoder(model, source, batch["source_lengths"])
         self_check_cross_entropy(model, batch)
@@ -433,16 +521,16 @@ def seq2seq_fixtures() -> dict[str, Any]:
         model.zero_grad()
         loss = model(**batch)
         loss.backward()
-        check_directional_derivatives(f"seq2seq {attention}", model, batch)
+        check_directional_derivatives(f"{name} {attention}", model, batch)
 
         records = parameter_records(model, model.mapping())
         models.append({"attention": attention, "loss": loss.item(), "parameters": records})
 
     return {
-        "options": SEQ2SEQ_OPTIONS,
+        "options": options,
         "batch": {
-            "source": {"tokens": tolist(source), "lengths": SOURCE_LENGTHS},
-            "target": {"tokens": tolist(target), "lengths": TARGET_LENGTHS},
+            "source": {"tokens": tolist(source), "lengths": source_lengths},
+            "target": {"tokens": tolist(target), "lengths": target_lengths},
         },
         "models": models,
     }
@@ -537,8 +625,17 @@ def main() -> None:
     torch.use_deterministic_algorithms(True)
 
     OUT_DIR.mkdir(parents=True, exist_ok=True)
-    write("seq2seq", seq2seq_fixtures())
+    write("seq2seq", seq2seq_fixtures("seq2seq", SEQ2SEQ_OPTIONS, SOURCE_LENGTHS, TARGET_LENGTHS))
     write("classifier", classifier_fixtures())
+    write(
+        "seq2seq-bidirectional",
+        seq2seq_fixtures(
+            "seq2seq-bidirectional",
+            BIDIRECTIONAL_OPTIONS,
+            BIDIRECTIONAL_SOURCE_LENGTHS,
+            BIDIRECTIONAL_TARGET_LENGTHS,
+        ),
+    )
 
 
 if __name__ == "__main__":

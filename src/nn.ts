@@ -375,7 +375,8 @@ function checkDecoderOptions(fn: string, options: unknown, allowed: readonly str
 
 /**
  * The decoder's first state from the encoder's summary c: c itself when the sizes agree, else
- * tanh(c·W_init + b), as Bahdanau et al. 2015 (appendix A.2.2) start from the backward state.
+ * tanh(c·W_init + b), from the whole summary [forward; backward] (Bahdanau et al. 2015,
+ * appendix A.2.2, use only the backward state).
  */
 class Bridge implements Module {
   readonly init: Linear | undefined;

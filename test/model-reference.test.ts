@@ -1,11 +1,11 @@
 // Whole models against an independent implementation: PyTorch 2.13.0 on the CPU in float64.
-// scripts/make_model_fixtures.py wrote the encoder–decoder (three decoders) and the attention
-// classifier (learned and uniform attention) again in PyTorch from the equations in src/nn.ts,
-// drew seeded parameters, and stored them with the loss on a fixed padded batch and the
-// gradient of that loss with respect to every parameter (test/fixtures/seq2seq.json and
-// classifier.json; see the README there). Here the same parameters go into the library's
-// models and the loss and every gradient must agree to a relative error of 1e-8. PyTorch is not
-// needed to run this file.
+// scripts/make_model_fixtures.py wrote the encoder–decoder (three decoders, over a one-way and
+// over a bidirectional encoder) and the attention classifier (learned and uniform attention)
+// again in PyTorch from the equations in src/nn.ts, drew seeded parameters, and stored them with
+// the loss on a fixed padded batch and the gradient of that loss with respect to every
+// parameter (test/fixtures/seq2seq.json, seq2seq-bidirectional.json and classifier.json; see
+// the README there). Here the same parameters go into the library's models and the loss and
+// every gradient must agree to a relative error of 1e-8. PyTorch is not needed to run this file.
 
 import { expect } from "chai";
 import { readFileSync } from "fs";
@@ -26,7 +26,8 @@ import { CloseOptions, expectClose } from "./support/close";
 // Tolerances. Both sides are float64 and take the same steps in different orders, so they differ
 // only by rounding: about 1e-16 per operation, compounded over the ~10 recurrent steps of the
 // longest path, relative to the size of the terms being summed. The largest relative difference
-// measured when the fixtures were written was 5e-13 (on a gradient entry of 3e-7).
+// measured when the fixtures were written was 5.3e-13 (seq2seq.json, on a gradient entry of
+// 7e-7; 4.6e-13 in seq2seq-bidirectional.json, on one of 2.4e-6).
 //
 // The loss is a mean of terms of order 1 with no cancellation: compared relatively.
 const LOSS: CloseOptions = { rtol: 1e-8, atol: 0 };
@@ -89,6 +90,7 @@ function load<T>(name: string): T {
 }
 
 const seq2seq = load<Seq2SeqFixtures>("seq2seq");
+const bidirectional = load<Seq2SeqFixtures>("seq2seq-bidirectional");
 const classifier = load<ClassifierFixtures>("classifier");
 
 /**
@@ -161,6 +163,7 @@ function checkAgainstFixture<M extends Module>(
 describe("model reference fixtures", () => {
   for (const [file, meta] of [
     ["seq2seq", seq2seq.meta],
+    ["seq2seq-bidirectional", bidirectional.meta],
     ["classifier", classifier.meta],
   ] as const) {
     it(`${file}.json records PyTorch 2.13.0, float64 and the script's seed`, () => {
@@ -175,12 +178,30 @@ describe("model reference fixtures", () => {
     });
   }
 
-  it("seq2seq.json covers the three decoders", () => {
+  it("seq2seq.json covers the three decoders over a one-way encoder", () => {
+    expect(seq2seq.options.bidirectional).to.equal(undefined);
     expect(seq2seq.models.map((m) => m.attention)).to.deep.equal([
       "additive",
       "multiplicative",
       "none",
     ]);
+  });
+
+  it("seq2seq-bidirectional.json covers the three decoders over a bidirectional encoder", () => {
+    expect(bidirectional.options.bidirectional).to.equal(true);
+    expect(bidirectional.models.map((m) => m.attention)).to.deep.equal([
+      "additive",
+      "multiplicative",
+      "none",
+    ]);
+  });
+
+  it("the bidirectional batch has a one-token source and one with no padding", () => {
+    // A one-token source is read backward in a single step from the zero state; an unpadded
+    // one starts its backward pass at the very first step of the reversed loop.
+    const { lengths, tokens } = bidirectional.batch.source;
+    expect(Math.min(...lengths)).to.equal(1);
+    expect(Math.max(...lengths)).to.equal(tokens[0].length);
   });
 
   it("classifier.json covers learned and uniform attention", () => {
@@ -191,6 +212,8 @@ describe("model reference fixtures", () => {
     for (const { lengths, tokens } of [
       seq2seq.batch.source,
       seq2seq.batch.target,
+      bidirectional.batch.source,
+      bidirectional.batch.target,
       classifier.batch,
     ]) {
       expect(Math.min(...lengths)).to.be.below(tokens[0].length);
@@ -198,16 +221,19 @@ describe("model reference fixtures", () => {
   });
 });
 
-for (const record of seq2seq.models) {
-  const title =
-    record.attention === "none" ? "a fixed-size memory" : `${record.attention} attention`;
-  describe(`Seq2Seq with ${title} (PyTorch reference)`, () => {
-    checkAgainstFixture(
-      () => new Seq2Seq(createRandom(1), { ...seq2seq.options, attention: record.attention }),
-      (model) => model.loss(seq2seq.batch),
-      record,
-    );
-  });
+for (const fixtures of [seq2seq, bidirectional]) {
+  const encoder = fixtures.options.bidirectional ? "a bidirectional" : "a one-way";
+  for (const record of fixtures.models) {
+    const title =
+      record.attention === "none" ? "a fixed-size memory" : `${record.attention} attention`;
+    describe(`Seq2Seq with ${encoder} encoder and ${title} (PyTorch reference)`, () => {
+      checkAgainstFixture(
+        () => new Seq2Seq(createRandom(1), { ...fixtures.options, attention: record.attention }),
+        (model) => model.loss(fixtures.batch),
+        record,
+      );
+    });
+  }
 }
 
 for (const record of classifier.models) {
