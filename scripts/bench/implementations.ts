@@ -157,26 +157,15 @@ function flatten(m: MathMatrix): number[] {
  *
  * @param backend "cpu" (plain JavaScript kernels) or "wasm" (XNNPACK compiled to WebAssembly).
  */
-export function tfjs(backend: "cpu" | "wasm"): Implementation {
+export function tfjs(backend: TfjsBackend): Implementation {
   let found = "";
   return {
     name: `tfjs-core ${backend}`,
-    version:
-      backend === "cpu"
-        ? `${tf.version_core} + backend-cpu ${tfjsCpuVersion}`
-        : `${tf.version_core} + backend-wasm ${tfjsWasmVersion}`,
+    version: tfjsVersion(backend),
     precision: "float32",
     rtol: 1e-4,
     activate: async () => {
-      // Why prod mode: it silences the cpu backend's one-time advice to install tfjs-node;
-      // tfjs-core 4.22 reads the flag nowhere else, so it changes no computation or check.
-      tf.enableProdMode();
-      if (backend === "wasm") pointWasmAtPackage();
-      if (!(await tf.setBackend(backend))) {
-        throw new Error(`bench: tfjs could not start its ${backend} backend`);
-      }
-      await tf.ready();
-      if (backend === "wasm") found = await describeWasm();
+      found = await startTfjs(backend);
     },
     prepare: ({ n, dK, dV, queries, keys, values }) => {
       const q = tf.tensor2d(Float32Array.from(queries.data), [n, dK]);
@@ -207,6 +196,34 @@ export function tfjs(backend: "cpu" | "wasm"): Implementation {
     },
     details: () => found,
   };
+}
+
+/** The two tfjs backends the bench compares with. */
+export type TfjsBackend = "cpu" | "wasm";
+
+/** The versions of tfjs-core and of one backend, e.g. "4.22.0 + backend-wasm 4.22.0". */
+export function tfjsVersion(backend: TfjsBackend): string {
+  return backend === "cpu"
+    ? `${tf.version_core} + backend-cpu ${tfjsCpuVersion}`
+    : `${tf.version_core} + backend-wasm ${tfjsWasmVersion}`;
+}
+
+/**
+ * Makes `backend` tfjs's current backend, starting it on first use.
+ *
+ * @returns what was found on starting it: for wasm, whether it runs SIMD code and on how many
+ *   threads; "" for cpu.
+ */
+export async function startTfjs(backend: TfjsBackend): Promise<string> {
+  // Why prod mode: it silences the cpu backend's one-time advice to install tfjs-node;
+  // tfjs-core 4.22 reads the flag nowhere else, so it changes no computation or check.
+  tf.enableProdMode();
+  if (backend === "wasm") pointWasmAtPackage();
+  if (!(await tf.setBackend(backend))) {
+    throw new Error(`bench: tfjs could not start its ${backend} backend`);
+  }
+  await tf.ready();
+  return backend === "wasm" ? describeWasm() : "";
 }
 
 let wasmPathsSet = false;

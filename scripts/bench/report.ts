@@ -34,23 +34,23 @@ export function machineLine(): string {
 }
 
 /** A time per call in milliseconds, to three significant digits (at least), e.g. "0.412 ms". */
-function formatMs(ms: number): string {
+export function formatMs(ms: number): string {
   return `${formatTime(ms)} ms`;
 }
 
 /** A time in ms without its unit, three significant digits, never in exponent form. */
-function formatTime(ms: number): string {
+export function formatTime(ms: number): string {
   const digits = ms > 0 ? Math.max(0, 2 - Math.floor(Math.log10(ms))) : 3;
   return fmt(ms, Math.min(digits, 6));
 }
 
 /** A ratio, e.g. "2.41". */
-function formatRatio(x: number): string {
+export function formatRatio(x: number): string {
   return fmt(x, x >= 100 ? 0 : x >= 10 ? 1 : 2);
 }
 
 /** Bytes as MiB, e.g. "8.5 MiB". */
-function formatMiB(bytes: number): string {
+export function formatMiB(bytes: number): string {
   return `${fmt(bytes / MIB, 1)} MiB`;
 }
 
@@ -66,7 +66,7 @@ export function progressLine(name: string, n: number, t: Timing): string {
 }
 
 /** "1 run", "2 runs". */
-function count(k: number, noun: string): string {
+export function count(k: number, noun: string): string {
   return `${k} ${noun}${k === 1 ? "" : "s"}`;
 }
 

@@ -78,6 +78,28 @@ export function budgetFor(n: number, quick: boolean): Budget {
 }
 
 /**
+ * The budget for one cell of the training section: a training step lasts from tens of
+ * milliseconds to seconds, so about a second of samples of one step each, at least ten of them
+ * unless that takes over three seconds; or, for `--quick`, a tenth of a second and as little as
+ * one step.
+ *
+ * @param quick a smoke run.
+ * @returns the budget.
+ */
+export function trainingBudget(quick: boolean): Budget {
+  if (quick) return budgetFor(1, true);
+  return {
+    warmupRuns: 2,
+    warmupMs: 300,
+    minSamples: 10,
+    targetMs: 1_000,
+    maxMs: 3_000,
+    floorSamples: 3,
+    sampleMs: 5,
+  };
+}
+
+/**
  * Times `run`: warm-up, then samples of `batch` calls each, as the budget says.
  *
  * @param run one call of the work being timed; it must return its result (not undefined), which
