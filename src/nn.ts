@@ -466,7 +466,8 @@ export class AttentionDecoder implements Decoder {
   readonly combine: Linear;
   readonly output: Linear;
   readonly bridge: Bridge;
-  private keysFor: { encoded: EncoderOutput; keys: Var } | undefined;
+  // Keyed weakly, so that the projected keys of a batch are freed with its encoder output.
+  private readonly keysFor = new WeakMap<EncoderOutput, Var>();
 
   constructor(rng: Random, options: AttentionDecoderOptions) {
     checkDecoderOptions("AttentionDecoder", options, [...DECODER_OPTIONS, "score", "dAttn"]);
@@ -517,11 +518,12 @@ export class AttentionDecoder implements Decoder {
   /** The key side of the score, which does not change from step to step: projected once. */
   private keys(encoded: EncoderOutput): Var {
     if (!this.wKey) return encoded.states;
-    if (this.keysFor?.encoded !== encoded) {
-      // (S·B, dState)·(dState, dAttn) → (S·B, dAttn)
-      this.keysFor = { encoded, keys: matmul(encoded.states, this.wKey) };
+    let keys = this.keysFor.get(encoded);
+    if (keys === undefined) {
+      keys = matmul(encoded.states, this.wKey); // (S·B, dState)·(dState, dAttn) → (S·B, dAttn)
+      this.keysFor.set(encoded, keys);
     }
-    return this.keysFor.keys;
+    return keys;
   }
 
   private scores(h: Var, keys: Var): Var {
