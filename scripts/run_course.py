@@ -23,7 +23,6 @@ from __future__ import annotations
 import argparse
 import html
 import json
-import math
 import os
 import re
 import sys
@@ -33,10 +32,15 @@ import time
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
-import nbformat
-from nbclient import NotebookClient
-from nbclient.exceptions import CellExecutionError, CellTimeoutError, DeadKernelError
-from nbconvert import HTMLExporter
+try:
+    import nbformat
+    from nbclient import NotebookClient
+    from nbclient.exceptions import CellExecutionError, CellTimeoutError, DeadKernelError
+    from nbconvert import HTMLExporter
+    from jupyter_core.utils import run_sync
+except KeyboardInterrupt:  # Ctrl-C while the Jupyter libraries load: nothing has started yet
+    print("\ncourse: interrupted before any notebook ran", file=sys.stderr)
+    sys.exit(130)
 
 ROOT = Path(__file__).resolve().parent.parent
 UMASK = os.umask(0)
@@ -52,7 +56,9 @@ RECORD_LATE_ERRORS = """
   process.on("uncaughtException", (error) => late.push(error));
   process.on("unhandledRejection", (reason) => late.push(reason));
   (globalThis as any).__spotlightTimers = () =>
-    process.getActiveResourcesInfo().filter((kind) => kind === "Timeout").length;
+    // Why the cast: tslab may type-check against an older @types/node that lacks this API.
+    ((process as any).getActiveResourcesInfo() as string[]).filter((kind) => kind === "Timeout")
+      .length;
   (globalThis as any).__spotlightBaseTimers = (globalThis as any).__spotlightTimers();
 }
 """
@@ -71,14 +77,14 @@ await new Promise<void>((resolve) => setTimeout(resolve, 0));
 }
 """
 SETTLE_SECONDS = 10
-WAIT_FOR_TIMERS = f"""
-{{
+WAIT_FOR_TIMERS = """
+{
   const spotlight = globalThis as any;
-  const deadline = Date.now() + {SETTLE_SECONDS * 1000};
-  while (spotlight.__spotlightTimers() > spotlight.__spotlightBaseTimers && Date.now() < deadline) {{
+  const deadline = Date.now() + SETTLE_MS;
+  while (spotlight.__spotlightTimers() > spotlight.__spotlightBaseTimers && Date.now() < deadline) {
     await new Promise<void>((resolve) => setTimeout(resolve, 10));
-  }}
-}}
+  }
+}
 """ + CHECK_LATE_ERRORS
 # Stack frames inside tslab or Node itself say nothing about the learner's code.
 NOISE_FRAME = re.compile(r"^\s+at .*(node_modules/tslab/|node:internal|node:vm|sigintHandlersWrap)")
@@ -186,7 +192,7 @@ def execute_notebook(path: Path, timeout: float, progress: Progress, label: str)
         )
     client = NotebookClient(
         nb,
-        timeout=math.ceil(timeout),  # nbclient counts whole seconds
+        timeout=timeout,
         kernel_name=KERNEL_NAME,
         record_timing=False,
         coalesce_streams=True,
@@ -220,6 +226,9 @@ def execute_notebook(path: Path, timeout: float, progress: Progress, label: str)
                 nb.cells[total] = nbformat.v4.new_code_cell(source, id="spotlight-hidden")
                 client.execute_cell(nb.cells[total], total, store_history=False)
 
+            # The wait after the last cell stays well inside the cell timeout.
+            settle_ms = int(min(SETTLE_SECONDS, timeout / 2) * 1000)
+            wait_for_timers = WAIT_FOR_TIMERS.replace("SETTLE_MS", str(settle_ms))
             try:
                 run_hidden(RECORD_LATE_ERRORS)
                 code = [i for i, c in enumerate(nb.cells[:total]) if is_code(c)]
@@ -246,7 +255,7 @@ def execute_notebook(path: Path, timeout: float, progress: Progress, label: str)
                             raise fail(kind, index, stderr) from None
                         try:
                             last = index == last_code
-                            run_hidden(WAIT_FOR_TIMERS if last else CHECK_LATE_ERRORS)
+                            run_hidden(wait_for_timers if last else CHECK_LATE_ERRORS)
                         except CellExecutionError:
                             # Keep what the check printed, not the trace of its own throw.
                             text = error_text(nb.cells[total])
@@ -260,6 +269,15 @@ def execute_notebook(path: Path, timeout: float, progress: Progress, label: str)
                     progress.update(label, index + 1, total, started)
             finally:
                 nb.cells.pop()
+    except KeyboardInterrupt:
+        # Ctrl-C can land while the kernel is still starting, before setup_kernel's own clean-up
+        # is in place: shut down whatever was started, so no kernel outlives the run.
+        if client.km is not None:
+            try:
+                run_sync(client.km.shutdown_kernel)(now=True)
+            except Exception:  # best effort: the kernel may be half started or already gone
+                pass
+        raise
     except DeadKernelError as error:
         raise fail("kernel died", current["cell"], str(error) or "the kernel process exited")
     except RuntimeError as error:
@@ -355,6 +373,19 @@ def export_html(executed: list[tuple[Path, object]], out: Path, full_run: bool):
     write_atomically(pages / "index.html", index)
 
 
+def whole_seconds(text: str) -> int:
+    """nbclient counts a cell's timeout in whole seconds, so --timeout takes them too."""
+    try:
+        value = int(text)
+    except ValueError:
+        value = 0
+    if value < 1:
+        raise argparse.ArgumentTypeError(
+            f"--timeout must be a whole number of seconds, at least 1; got {text!r}"
+        )
+    return value
+
+
 def parse_args(argv):
     parser = argparse.ArgumentParser(
         prog="npm run course --",
@@ -366,7 +397,9 @@ def parse_args(argv):
         type=Path,
         help="notebooks to run, in this order (default: every notebooks/*.ipynb, by name)",
     )
-    parser.add_argument("--timeout", type=float, default=300, help="seconds per cell (300)")
+    parser.add_argument(
+        "--timeout", type=whole_seconds, default=300, help="whole seconds per cell (300)"
+    )
     parser.add_argument(
         "--out", type=Path, default=ROOT / "build", help="where executed notebooks go (build/)"
     )
@@ -381,8 +414,6 @@ def parse_args(argv):
         "--keep-going", action="store_true", help="run every notebook even after a failure"
     )
     args = parser.parse_args(argv)
-    if not (math.isfinite(args.timeout) and args.timeout > 0):
-        parser.error(f"--timeout must be a positive number of seconds; got {args.timeout:g}")
     args.all_notebooks = not args.notebooks
     if not args.notebooks:
         args.notebooks = sorted((ROOT / "notebooks").glob("*.ipynb"))
@@ -402,6 +433,8 @@ def parse_args(argv):
         probe.close()
     except OSError as error:
         parser.error(f"cannot write to --out {args.out}: {error.strerror}")
+    if args.report is not None and not os.access(args.report.parent.resolve(), os.W_OK):
+        parser.error(f"cannot write --report {args.report}: its folder is missing or read-only")
     return args
 
 
