@@ -645,6 +645,14 @@ export class Seq2Seq implements Module {
 
   /** Greedy translation: each step feeds back the most likely token. */
   translate(source: SequenceBatch, lengths: readonly number[]): Translation {
+    const { B } = checkBatch("Seq2Seq.translate", source);
+    checkArray("Seq2Seq.translate", "lengths", lengths);
+    if (lengths.length !== B) {
+      throw new RangeError(
+        `Seq2Seq.translate: lengths must have one entry per sentence (${B}); got ${lengths.length}`,
+      );
+    }
+    lengths.forEach((length, b) => checkInteger("Seq2Seq.translate", `lengths[${b}]`, length, 1));
     const encoded = this.encoder.forward(source);
     const T = Math.max(...lengths);
     let inputs = lengths.map(() => this.startToken);
@@ -835,6 +843,8 @@ export class Adam {
   constructor(params: readonly Var[], options: AdamOptions = {}) {
     checkOptions("Adam", options, ADAM_OPTIONS);
     checkArray("Adam", "params", params);
+    if (params.length === 0)
+      throw new RangeError("Adam: params must not be empty; nothing to train");
     this.params = params;
     this.learningRate = positive("learningRate", options.learningRate ?? 0.01);
     this.beta1 = fraction("beta1", options.beta1 ?? 0.9);

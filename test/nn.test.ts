@@ -174,8 +174,12 @@ describe("Adam", () => {
     expect(theta.value.toArray()).to.deep.equal([[0]]);
   });
 
+  it("rejects an empty parameter list", () => {
+    expect(() => new Adam([])).to.throw(RangeError, /^Adam: params must not be empty/);
+  });
+
   it("rejects a learning rate that is not positive", () => {
-    expect(() => new Adam([], { learningRate: 0 })).to.throw(
+    expect(() => new Adam([parameter(matrix([[1]]))], { learningRate: 0 })).to.throw(
       RangeError,
       /learningRate must be > 0/,
     );
@@ -347,6 +351,23 @@ describe("options of the layers and models", () => {
     expect(() => new AttentionClassifier(rng, flag)).to.throw(
       TypeError,
       /^AttentionClassifier: uniformAttention must be a boolean; got number$/,
+    );
+  });
+});
+
+describe("Seq2Seq.translate", () => {
+  it("names itself when lengths does not match the batch", () => {
+    const task = toyTranslationTask({ seed: 1, words: 6 });
+    const model = new Seq2Seq(createRandom(1), {
+      sourceVocabulary: 6,
+      targetVocabulary: 6,
+      dEmbed: 2,
+      hidden: 3,
+    });
+    const { source } = task.batch(task.sample(createRandom(2), 4, 2, 3));
+    expect(() => model.translate(source, [3])).to.throw(
+      RangeError,
+      /^Seq2Seq.translate: lengths must have one entry per sentence \(4\); got 1$/,
     );
   });
 });
