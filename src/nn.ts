@@ -940,7 +940,7 @@ const TRAIN_OPTIONS = ["steps", "loss", "optimizer", "onProgress", "every"] as c
  * @example
  * const losses = train({ steps: 300, loss: (k) => model.loss(batches[k % batches.length]),
  *   optimizer: new Adam(model.parameters(), { learningRate: 0.01, clipNorm: 5 }),
- *   onProgress: ({ step, loss, msPerStep }) => console.log(step, loss, msPerStep) });
+ *   onProgress: ({ step, loss, msPerStep }) => progress.push({ step, loss, msPerStep }) });
  */
 export function train(options: TrainOptions): number[] {
   checkRequiredOptions("train", options, TRAIN_OPTIONS);

@@ -210,8 +210,9 @@ function checkAgreement(
       const diff = Math.abs(actual[k] - expected[k]);
       if (!(diff <= peer.rtol * (Math.abs(expected[k]) + scale))) {
         throw new Error(
-          `bench: ${peer.name} disagrees with attend at n = ${n}: ${name}[${Math.floor(k / cols)}, ` +
-            `${k % cols}] is ${actual[k]}, attend gives ${expected[k]} ` +
+          `bench: ${peer.name} disagrees with attend at n = ${n}: ` +
+            `${name}[${Math.floor(k / cols)}, ${k % cols}] is ${actual[k]}, ` +
+            `attend gives ${expected[k]} ` +
             `(|diff| ${diff.toExponential(2)}, allowed rtol ${peer.rtol} of |attend| + ` +
             `max|attend| = ${scale.toExponential(2)})`,
         );
