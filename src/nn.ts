@@ -291,14 +291,16 @@ export class Encoder implements Module {
   forward(batch: SequenceBatch): EncoderOutput {
     const { T } = checkBatch("Encoder.forward", batch);
     const steps = Array.from({ length: T }, (_, t) => t);
-    const forward = this.run(this.cell, batch, steps);
+    // Each step's embeddings are looked up once and read by both directions.
+    const inputs = steps.map((t) => this.embedding.forward(batch.tokens.map((row) => row[t])));
+    const forward = this.run(this.cell, batch, inputs, steps);
     const mask = batch.lengths.map((length) => Array.from({ length: T }, (_, t) => t < length));
     if (!this.backwardCell) {
       return { states: concat(forward.states, "rows"), final: forward.last, mask };
     }
     // Run from the end: padded steps come first and leave the zero state untouched, so each
     // example's backward pass starts at its own last real token.
-    const backward = this.run(this.backwardCell, batch, steps.reverse());
+    const backward = this.run(this.backwardCell, batch, inputs, steps.reverse());
     backward.states.reverse();
     const states = forward.states.map((f, t) => concat([f, backward.states[t]], "cols"));
     const final = concat([forward.last, backward.last], "cols");
@@ -306,14 +308,13 @@ export class Encoder implements Module {
   }
 
   /** One GRU over the steps in the given order; returns each step's state, in that order. */
-  private run(cell: GRUCell, batch: SequenceBatch, order: number[]) {
+  private run(cell: GRUCell, batch: SequenceBatch, inputs: readonly Var[], order: number[]) {
     const B = batch.tokens.length;
     const H = cell.hidden;
     let h = constant(new Matrix(new Float64Array(B * H), B, H));
     const states: Var[] = [];
     for (const t of order) {
-      const x = this.embedding.forward(batch.tokens.map((row) => row[t])); // (B, dEmbed)
-      const next = cell.forward(x, h);
+      const next = cell.forward(inputs[t], h); // inputs[t]: (B, dEmbed)
       // Padded steps keep the previous state: h = h + m ⊙ (next − h), m = 1 on real tokens.
       const real = batch.lengths.map((length) => (t < length ? 1 : 0));
       h = real.every((m) => m === 1) ? next : add(h, mul(sub(next, h), column(real)));
