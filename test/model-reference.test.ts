@@ -22,6 +22,7 @@ import {
 } from "../src/nn";
 import { createRandom } from "../src/random";
 import { CloseOptions, expectClose } from "./support/close";
+import { loadFixture, Meta } from "./support/fixtures";
 
 // Tolerances. Both sides are float64 and take the same steps in different orders, so they differ
 // only by rounding: about 1e-16 per operation, compounded over the ~10 recurrent steps of the
@@ -41,15 +42,6 @@ const LOSS: CloseOptions = { rtol: 1e-8, atol: 0 };
 // that is held to a relative error of at most 2e-8, and the smallest nonzero ones here
 // (≈ 1e-7) to 1e-7.
 const GRADIENTS: CloseOptions = { rtol: 1e-8, atol: 1e-14 };
-
-/** Provenance block at the top of every fixture file. */
-interface Meta {
-  generator: string;
-  torch: string;
-  dtype: string;
-  seed: number;
-  inputDecimals: number;
-}
 
 /** One parameter in the library's name and layout, its value and ∂loss/∂value. */
 interface ParameterRecord {
@@ -82,16 +74,11 @@ interface ClassifierFixtures {
   models: (ModelRecord & { uniformAttention: boolean })[];
 }
 
-const FIXTURE_DIR = join(__dirname, "fixtures");
 const SCRIPT = "scripts/make_model_fixtures.py";
 
-function load<T>(name: string): T {
-  return JSON.parse(readFileSync(join(FIXTURE_DIR, `${name}.json`), "utf8")) as T;
-}
-
-const seq2seq = load<Seq2SeqFixtures>("seq2seq");
-const bidirectional = load<Seq2SeqFixtures>("seq2seq-bidirectional");
-const classifier = load<ClassifierFixtures>("classifier");
+const seq2seq = loadFixture<Seq2SeqFixtures>("seq2seq");
+const bidirectional = loadFixture<Seq2SeqFixtures>("seq2seq-bidirectional");
+const classifier = loadFixture<ClassifierFixtures>("classifier");
 
 /**
  * Writes the fixture's values into the model's parameters, in `parameters()` order, after

@@ -21,6 +21,7 @@ import {
   softmax,
 } from "../src";
 import { CloseOptions, expectClose } from "./support/close";
+import { FIXTURE_DIR, loadFixture, Meta } from "./support/fixtures";
 
 type Grid = number[][];
 type Mask = boolean[][];
@@ -38,15 +39,6 @@ const PROBABILITIES: CloseOptions = { rtol: 1e-9, atol: 1e-300 };
 // 1 here, not 1e-16 × the small result. The floor of 1e-12 sits well above that error (≤ 64
 // terms, ≲ 1e-14) and far below the entries of order 1e-2 … 1 that carry the information.
 const SUMS: CloseOptions = { rtol: 1e-9, atol: 1e-12 };
-
-/** Provenance block at the top of every fixture file. */
-interface Meta {
-  generator: string;
-  torch: string;
-  dtype: string;
-  seed: number;
-  inputDecimals: number;
-}
 
 interface SoftmaxFixtures {
   meta: Meta;
@@ -113,11 +105,10 @@ interface ScoreFixtures {
   }[];
 }
 
-const FIXTURE_DIR = join(__dirname, "fixtures");
 const FILES = ["softmax", "attention", "multihead", "scores"] as const;
 
 function load<T>(name: (typeof FILES)[number]): T {
-  return JSON.parse(readFileSync(join(FIXTURE_DIR, `${name}.json`), "utf8")) as T;
+  return loadFixture<T>(name);
 }
 
 const softmaxFixtures = load<SoftmaxFixtures>("softmax");
