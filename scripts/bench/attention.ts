@@ -23,6 +23,7 @@ import {
   cellKey,
   goalRow,
   goalsTable,
+  implementationLines,
   loadLine,
   memoryLines,
   progressLine,
@@ -90,15 +91,8 @@ async function checkPeers(
   }
   console.log("");
 
-  console.log("implementations");
-  for (const impl of [library, ...peers]) {
-    const details = impl.details();
-    console.log(
-      `  ${impl.name.padEnd(17)} ${impl.version.padEnd(30)} ${impl.precision}` +
-        (details === "" ? "" : `; ${details}`),
-    );
-  }
-  console.log("");
+  const described = [library, ...peers].map((impl) => ({ ...impl, details: impl.details() }));
+  for (const line of implementationLines(described)) console.log(line);
 }
 
 /** Step 2: each implementation at each size, from a collected heap, one progress line each. */

@@ -34,6 +34,28 @@ export function machineLine(): string {
 }
 
 /** A time per call in milliseconds, to three significant digits (at least), e.g. "0.412 ms". */
+/** One described implementation, for {@link implementationLines}. */
+export interface Described {
+  name: string;
+  version: string;
+  precision: string;
+  /** What it did at start-up (backend, SIMD, threads); empty if nothing to say. */
+  details: string;
+}
+
+/** The "implementations" block both sections print: name, version, precision and details. */
+export function implementationLines(rows: readonly Described[]): string[] {
+  return [
+    "implementations",
+    ...rows.map(
+      ({ name, version, precision, details }) =>
+        `  ${name.padEnd(17)} ${version.padEnd(30)} ${precision}` +
+        (details === "" ? "" : `; ${details}`),
+    ),
+    "",
+  ];
+}
+
 export function formatMs(ms: number): string {
   return `${formatTime(ms)} ms`;
 }

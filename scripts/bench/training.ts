@@ -24,7 +24,7 @@ import { Adam } from "../../src/nn";
 import { type TfjsBackend, startTfjs, tfjsVersion } from "./implementations";
 import { TRAINING_MEMORY_LENGTH, TRAINING_MEMORY_STEPS, measureTrainingMemory } from "./memory";
 import { garbageCollector, get } from "./process";
-import { count, loadLine } from "./report";
+import { count, implementationLines, loadLine } from "./report";
 import {
   BATCH_SIZE,
   CHECK_SEED,
@@ -327,15 +327,8 @@ function gradientDifference(p: Var, found: Float32Array): number {
 
 /** The list of implementations, with versions and what each backend reported. */
 function printImplementations(trainers: readonly Trainer[], details: Map<string, string>): void {
-  console.log("implementations");
-  for (const t of trainers) {
-    const found = details.get(t.name) ?? "";
-    console.log(
-      `  ${t.name.padEnd(17)} ${t.version.padEnd(30)} ${t.precision}` +
-        (found === "" ? "" : `; ${found}`),
-    );
-  }
-  console.log("");
+  const described = trainers.map((t) => ({ ...t, details: details.get(t.name) ?? "" }));
+  for (const line of implementationLines(described)) console.log(line);
 }
 
 /** Step 2: each implementation at each score and length, from a collected heap. */
