@@ -119,3 +119,18 @@ export type { FmtMatrixOptions } from "./format";
 
 export { renderPlot, heatmap, lineChart, Plot } from "./plot";
 export type { RenderPlotOptions, HeatmapOptions, LineChartOptions, LineSeries } from "./plot";
+
+// Exercises come last: their checkers may use anything above.
+export {
+  defineExercise,
+  judgeExercise,
+  judgeNumber,
+  judgeNumbers,
+  judgeFunction,
+  right,
+  wrong,
+  unanswered,
+  ANSWER_TOLERANCE,
+} from "./exercise";
+export type { Exercise, Judgement, Verdict } from "./exercise";
+export { check, verdict, listExercises } from "./exercises";

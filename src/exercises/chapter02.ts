@@ -1,0 +1,49 @@
+/**
+ * Chapter 2's exercises: entropy in bits, a temperature that reaches a target entropy, and the
+ * protein pair matrix read as a distribution.
+ */
+
+import { defineExercise, judgeNumber, right, wrong } from "../exercise";
+import type { Exercise } from "../exercise";
+import { entropy } from "../entropy";
+import { softmax } from "../softmax";
+import { fmt } from "../format";
+
+/** The scores of exercise 2.2, printed in the notebook. */
+export const TEMPERATURE_SCORES: readonly number[] = [2, 1, 0, -1];
+
+/** The entropy exercise 2.2 asks for, in nats. */
+export const TARGET_ENTROPY = 0.5;
+
+export const chapter02: readonly Exercise[] = [
+  defineExercise({
+    id: "2.1",
+    title: "uniform entropy in bits",
+    hint: "a uniform distribution over 16 inputs; entropy takes { base: 2 } for bits.",
+    judge: (answer) => judgeNumber(answer, 4),
+  }),
+  defineExercise({
+    id: "2.2",
+    title: "a temperature for 0.5 nats",
+    hint:
+      "entropy grows with the temperature, so bisect: try T, compare " +
+      "entropy(softmax(scores, { temperature: T })) with 0.5, and halve the interval.",
+    judge: (answer) => {
+      if (typeof answer !== "number" || !Number.isFinite(answer) || answer <= 0) {
+        return wrong("Expected a temperature: a finite number above 0.");
+      }
+      const reached = entropy(softmax([...TEMPERATURE_SCORES], { temperature: answer }));
+      return Math.abs(reached - TARGET_ENTROPY) <= 1e-3
+        ? right(`At T = ${fmt(answer, 4)} the entropy is ${fmt(reached, 4)} nats.`)
+        : wrong(
+            `At T = ${fmt(answer, 4)} the entropy is ${fmt(reached, 4)} nats, not 0.5 (±0.001).`,
+          );
+    },
+  }),
+  defineExercise({
+    id: "2.3",
+    title: "the R–E pair as a probability",
+    hint: "divide the R–E weight by the sum of all twelve weights (normalizeMatrix does it for all).",
+    judge: (answer) => judgeNumber(answer, 0.55 / 1.1, 1e-4),
+  }),
+];
