@@ -817,6 +817,117 @@ export function reshape(a: Var, rows: number, cols: number): Var {
 }
 
 // ---------------------------------------------------------------------------------------------
+// The recurrent step
+// ---------------------------------------------------------------------------------------------
+
+function logistic(x: number): number {
+  // Why two branches: e^(−x) overflows for x below about −709; e^x does not for x < 0.
+  return x >= 0 ? 1 / (1 + Math.exp(-x)) : Math.exp(x) / (1 + Math.exp(x));
+}
+
+/**
+ * One GRU step as a single primitive, given the input side already projected (Cho et al. 2014,
+ * in PyTorch's gate layout: reset, update, new):
+ *
+ * g = h·W_h + b_h, r = σ(gi_r + g_r), z = σ(gi_z + g_z), n = tanh(gi_n + r ⊙ g_n),
+ * h′ = (1 − z) ⊙ n + z ⊙ h
+ *
+ * The same as composing matmul, add, sliceCols, sigmoid, tanh and mul (the tests check both ways
+ * and against central differences), but one node instead of seventeen: a training step of the
+ * course's encoder–decoder makes thousands of these, and the per-node cost dominates at its sizes.
+ * Taking gi = x·W_i + b_i as an input lets an encoder project every step's input in one product.
+ *
+ * Backward, with a_n = gi_n + r ⊙ g_n: ∂h′/∂z = h − n, ∂h′/∂n = 1 − z, ∂h′/∂h (direct) = z,
+ * ∂n/∂a_n = 1 − n², ∂a_n/∂r = g_n, ∂a_n/∂g_n = r, σ′ = σ(1 − σ).
+ *
+ * @param gi the projected input x·W_i + b_i, shape [B, 3H].
+ * @param h the previous state, shape [B, H].
+ * @param wHidden W_h, shape [H, 3H].
+ * @param bHidden b_h, shape [1, 3H].
+ * @returns the new state h′, shape [B, H].
+ * @example gruStep(add(matmul(x, wInput), bInput), h, wHidden, bHidden)
+ */
+export function gruStep(gi: Var, h: Var, wHidden: Var, bHidden: Var): Var {
+  checkVar("gruStep", "gi", gi);
+  checkVar("gruStep", "h", h);
+  checkVar("gruStep", "wHidden", wHidden);
+  checkVar("gruStep", "bHidden", bHidden);
+  const [B, H] = h.shape;
+  const expect = (argName: string, v: Var, rows: number, cols: number) => {
+    if (v.value.rows !== rows || v.value.cols !== cols) {
+      throw new RangeError(
+        `gruStep: ${argName} must have shape ${formatShape([rows, cols])} for h ` +
+          `${formatShape(h.shape)}; got ${formatShape(v.shape)}`,
+      );
+    }
+  };
+  expect("gi", gi, B, 3 * H);
+  expect("wHidden", wHidden, H, 3 * H);
+  expect("bHidden", bHidden, 1, 3 * H);
+
+  // 1. The hidden side of the gates, g = h·W_h + b_h: (B, H)·(H, 3H) → (B, 3H).
+  const Gi = gi.value.data;
+  const Hd = h.value.data;
+  const Wh = wHidden.value.data;
+  const bh = bHidden.value.data;
+  const G = product(Hd, Wh, B, H, 3 * H);
+  for (let k = 0; k < G.length; k++) G[k] += bh[k % (3 * H)];
+
+  // 2. The gates and the new state; r, z and n are kept for the backward.
+  const r = new Float64Array(B * H);
+  const z = new Float64Array(B * H);
+  const n = new Float64Array(B * H);
+  const out = new Float64Array(B * H);
+  for (let b = 0; b < B; b++) {
+    const row = b * 3 * H;
+    for (let j = 0; j < H; j++) {
+      const k = b * H + j;
+      r[k] = logistic(Gi[row + j] + G[row + j]);
+      z[k] = logistic(Gi[row + H + j] + G[row + H + j]);
+      n[k] = Math.tanh(Gi[row + 2 * H + j] + r[k] * G[row + 2 * H + j]);
+      out[k] = n[k] + z[k] * (Hd[k] - n[k]);
+    }
+  }
+
+  return node("gruStep", B, H, out, [gi, h, wHidden, bHidden], (g) => {
+    // 3. Gradients of the pre-activations: dGi = [a_r, a_z, a_n], dG = [a_r, a_z, r ⊙ a_n].
+    const dGi = new Float64Array(B * 3 * H);
+    const dG = new Float64Array(B * 3 * H);
+    const dh = new Float64Array(B * H);
+    for (let b = 0; b < B; b++) {
+      const row = b * 3 * H;
+      for (let j = 0; j < H; j++) {
+        const k = b * H + j;
+        const dn = g[k] * (1 - z[k]) * (1 - n[k] * n[k]);
+        const dz = g[k] * (Hd[k] - n[k]) * z[k] * (1 - z[k]);
+        const dr = dn * G[row + 2 * H + j] * r[k] * (1 - r[k]);
+        dGi[row + j] = dr;
+        dGi[row + H + j] = dz;
+        dGi[row + 2 * H + j] = dn;
+        dG[row + j] = dr;
+        dG[row + H + j] = dz;
+        dG[row + 2 * H + j] = dn * r[k];
+        dh[k] = g[k] * z[k];
+      }
+    }
+
+    // 4. Through the product and the bias: dh += dG·W_hᵀ, dW_h = hᵀ·dG, db_h = Σ_b dG.
+    if (h.requiresGrad) {
+      const back = productTransB(dG, Wh, B, 3 * H, H); // (B, 3H)·(H, 3H)ᵀ → (B, H)
+      for (let k = 0; k < dh.length; k++) dh[k] += back[k];
+      adopt(h, dh);
+    }
+    if (wHidden.requiresGrad) adopt(wHidden, productTransA(Hd, dG, B, H, 3 * H)); // → (H, 3H)
+    if (bHidden.requiresGrad) {
+      const db = new Float64Array(3 * H);
+      for (let k = 0; k < dG.length; k++) db[k % (3 * H)] += dG[k];
+      adopt(bHidden, db);
+    }
+    adopt(gi, dGi);
+  });
+}
+
+// ---------------------------------------------------------------------------------------------
 // Attention over a batch of sequences
 // ---------------------------------------------------------------------------------------------
 

@@ -30,6 +30,8 @@ import {
   reshape,
   sigmoid,
   sliceCols,
+  sliceRows,
+  gruStep,
   softmaxRows,
   sub,
   tanh,
@@ -188,16 +190,20 @@ export class GRUCell implements Module {
 
   /** One step: x [B, dIn], h [B, H] → h′ [B, H]. */
   forward(x: Var, h: Var): Var {
-    const H = this.hidden;
-    const gi = add(matmul(x, this.wInput), this.bInput); // (B, dIn)·(dIn, 3H) → (B, 3H)
-    const gh = add(matmul(h, this.wHidden), this.bHidden); // (B, H)·(H, 3H) → (B, 3H)
+    return this.step(this.project(x), h);
+  }
 
-    const r = sigmoid(add(sliceCols(gi, 0, H), sliceCols(gh, 0, H)));
-    const z = sigmoid(add(sliceCols(gi, H, 2 * H), sliceCols(gh, H, 2 * H)));
-    const n = tanh(add(sliceCols(gi, 2 * H, 3 * H), mul(r, sliceCols(gh, 2 * H, 3 * H))));
+  /**
+   * The input side of the gates, gi = x·W_i + b_i: x [N, dIn] → [N, 3H]. An encoder projects
+   * all of a batch's steps at once (N = T·B) and hands each step's rows to {@link step}.
+   */
+  project(x: Var): Var {
+    return add(matmul(x, this.wInput), this.bInput); // (N, dIn)·(dIn, 3H) → (N, 3H)
+  }
 
-    // h′ = n + z ⊙ (h − n), the same as (1 − z) ⊙ n + z ⊙ h with one fewer constant.
-    return add(n, mul(z, sub(h, n)));
+  /** One step from a projected input: gi [B, 3H], h [B, H] → h′ [B, H] (see {@link gruStep}). */
+  step(gi: Var, h: Var): Var {
+    return gruStep(gi, h, this.wHidden, this.bHidden);
   }
 
   parameters(): Var[] {
@@ -291,30 +297,36 @@ export class Encoder implements Module {
   forward(batch: SequenceBatch): EncoderOutput {
     const { T } = checkBatch("Encoder.forward", batch);
     const steps = Array.from({ length: T }, (_, t) => t);
-    // Each step's embeddings are looked up once and read by both directions.
-    const inputs = steps.map((t) => this.embedding.forward(batch.tokens.map((row) => row[t])));
-    const forward = this.run(this.cell, batch, inputs, steps);
+    // Every step's embeddings, time-major [T·B, dEmbed], looked up once for both directions;
+    // each direction projects them for its gates in one product rather than one per step.
+    const ids = steps.flatMap((t) => batch.tokens.map((row) => row[t]));
+    const embedded = this.embedding.forward(ids);
+    const forward = this.run(this.cell, batch, this.cell.project(embedded), steps);
     const mask = batch.lengths.map((length) => Array.from({ length: T }, (_, t) => t < length));
     if (!this.backwardCell) {
       return { states: concat(forward.states, "rows"), final: forward.last, mask };
     }
     // Run from the end: padded steps come first and leave the zero state untouched, so each
     // example's backward pass starts at its own last real token.
-    const backward = this.run(this.backwardCell, batch, inputs, steps.reverse());
+    const projected = this.backwardCell.project(embedded);
+    const backward = this.run(this.backwardCell, batch, projected, steps.reverse());
     backward.states.reverse();
     const states = forward.states.map((f, t) => concat([f, backward.states[t]], "cols"));
     const final = concat([forward.last, backward.last], "cols");
     return { states: concat(states, "rows"), final, mask };
   }
 
-  /** One GRU over the steps in the given order; returns each step's state, in that order. */
-  private run(cell: GRUCell, batch: SequenceBatch, inputs: readonly Var[], order: number[]) {
+  /**
+   * One GRU over the steps in the given order; `projected` holds every step's gate inputs,
+   * time-major [T·B, 3H]. Returns each step's state, in that order.
+   */
+  private run(cell: GRUCell, batch: SequenceBatch, projected: Var, order: number[]) {
     const B = batch.tokens.length;
     const H = cell.hidden;
     let h = constant(new Matrix(new Float64Array(B * H), B, H));
     const states: Var[] = [];
     for (const t of order) {
-      const next = cell.forward(inputs[t], h); // inputs[t]: (B, dEmbed)
+      const next = cell.step(sliceRows(projected, t * B, (t + 1) * B), h); // (B, 3H) → (B, H)
       // Padded steps keep the previous state: h = h + m ⊙ (next − h), m = 1 on real tokens.
       const real = batch.lengths.map((length) => (t < length ? 1 : 0));
       h = real.every((m) => m === 1) ? next : add(h, mul(sub(next, h), column(real)));
@@ -446,6 +458,11 @@ export interface AttentionDecoderOptions extends DecoderOptions {
   score?: DecoderScore;
   /** Hidden size d_a of the additive score (default: hidden). */
   dAttn?: number;
+  /**
+   * Feed each step's attentional vector h̃_(t−1) back into the next step's GRU input, so the
+   * decoder knows where it looked last (Luong et al. 2015, §3.3, "input-feeding"); default false.
+   */
+  inputFeeding?: boolean;
 }
 
 /**
@@ -467,11 +484,18 @@ export class AttentionDecoder implements Decoder {
   readonly combine: Linear;
   readonly output: Linear;
   readonly bridge: Bridge;
+  readonly inputFeeding: boolean;
+  readonly hidden: number;
   // Keyed weakly, so that the projected keys of a batch are freed with its encoder output.
   private readonly keysFor = new WeakMap<EncoderOutput, Var>();
 
   constructor(rng: Random, options: AttentionDecoderOptions) {
-    checkDecoderOptions("AttentionDecoder", options, [...DECODER_OPTIONS, "score", "dAttn"]);
+    checkDecoderOptions("AttentionDecoder", options, [
+      ...DECODER_OPTIONS,
+      "score",
+      "dAttn",
+      "inputFeeding",
+    ]);
     const { vocabulary, dEmbed, hidden } = options;
     const dState = options.dState ?? hidden;
     const score = options.score ?? "additive";
@@ -482,9 +506,18 @@ export class AttentionDecoder implements Decoder {
     }
     const dAttn = options.dAttn ?? hidden;
     checkInteger("AttentionDecoder", "dAttn", dAttn, 1);
+    const inputFeeding = options.inputFeeding ?? false;
+    if (typeof inputFeeding !== "boolean") {
+      throw new TypeError(
+        `AttentionDecoder: inputFeeding must be a boolean; got ${kindOf(inputFeeding)}`,
+      );
+    }
     this.score = score;
+    this.inputFeeding = inputFeeding;
+    this.hidden = hidden;
     this.embedding = new Embedding(rng, vocabulary, dEmbed, "decoder.embedding");
-    this.cell = new GRUCell(rng, dEmbed, hidden, "decoder.gru");
+    const dInput = inputFeeding ? dEmbed + hidden : dEmbed;
+    this.cell = new GRUCell(rng, dInput, hidden, "decoder.gru");
     const bound = 1 / Math.sqrt(hidden);
     if (score === "additive") {
       this.wQuery = uniformParameter(rng, hidden, dAttn, bound, "attention.wQuery");
@@ -498,22 +531,33 @@ export class AttentionDecoder implements Decoder {
     this.bridge = new Bridge(rng, dState, hidden);
   }
 
+  /** The state before the first step; with input feeding, [h_0; h̃_0] with h̃_0 = 0, [B, 2H]. */
   initialState(encoded: EncoderOutput): Var {
-    return this.bridge.initialState(encoded);
+    const h0 = this.bridge.initialState(encoded);
+    if (!this.inputFeeding) return h0;
+    const B = h0.value.rows;
+    return concat(
+      [h0, constant(new Matrix(new Float64Array(B * this.hidden), B, this.hidden))],
+      "cols",
+    );
   }
 
   step(encoded: EncoderOutput, state: Var, inputs: readonly number[]): DecoderStep {
+    const H = this.hidden;
     const states = encoded.states; // (S·B, dState), time-major
     const y = this.embedding.forward(inputs); // (B, dEmbed)
-    const h = this.cell.forward(y, state); // (B, H)
+    const h = this.inputFeeding
+      ? this.cell.forward(concat([y, sliceCols(state, H, 2 * H)], "cols"), sliceCols(state, 0, H))
+      : this.cell.forward(y, state); // (B, H)
 
     // 1. Score every source step, 2. normalise over the real ones, 3. mix the states.
     const scores = this.scores(h, this.keys(encoded)); // (B, S)
     const weights = softmaxRows(scores, encoded.mask);
     const context = batchedMix(weights, states); // (B, dState)
 
-    const attentional = tanh(this.combine.forward(concat([h, context], "cols")));
-    return { logits: this.output.forward(attentional), state: h, weights: weights.value };
+    const attentional = tanh(this.combine.forward(concat([h, context], "cols"))); // (B, H)
+    const next = this.inputFeeding ? concat([h, attentional], "cols") : h;
+    return { logits: this.output.forward(attentional), state: next, weights: weights.value };
   }
 
   /** The key side of the score, which does not change from step to step: projected once. */
@@ -566,6 +610,8 @@ export interface Seq2SeqOptions {
   attention?: "none" | DecoderScore;
   /** Read the source in both directions (default false); see {@link Encoder}. */
   bidirectional?: boolean;
+  /** Input feeding in the attention decoder (default false); see {@link AttentionDecoderOptions}. */
+  inputFeeding?: boolean;
 }
 
 const SEQ2SEQ_OPTIONS = [
@@ -575,6 +621,7 @@ const SEQ2SEQ_OPTIONS = [
   "hidden",
   "attention",
   "bidirectional",
+  "inputFeeding",
 ] as const;
 
 /** What {@link Seq2Seq.translate} returns. */
@@ -612,6 +659,17 @@ export class Seq2Seq implements Module {
         `${fn}: attention must be "none", "additive" or "multiplicative"; got ${String(attention)}`,
       );
     }
+    if (options.inputFeeding !== undefined && typeof options.inputFeeding !== "boolean") {
+      throw new TypeError(
+        `${fn}: inputFeeding must be a boolean; got ${kindOf(options.inputFeeding)}`,
+      );
+    }
+    if (options.inputFeeding && attention === "none") {
+      throw new RangeError(
+        `${fn}: inputFeeding feeds back the attention's output, so it needs attention ` +
+          `"additive" or "multiplicative"; got "none"`,
+      );
+    }
     this.startToken = targetVocabulary;
     this.encoder = new Encoder(rng, sourceVocabulary, dEmbed, hidden, options.bidirectional);
     const dState = this.encoder.dState;
@@ -619,7 +677,11 @@ export class Seq2Seq implements Module {
     this.decoder =
       attention === "none"
         ? new BottleneckDecoder(rng, shared)
-        : new AttentionDecoder(rng, { ...shared, score: attention });
+        : new AttentionDecoder(rng, {
+            ...shared,
+            score: attention,
+            inputFeeding: options.inputFeeding,
+          });
   }
 
   /** Mean cross-entropy per real target token, with teacher forcing. */

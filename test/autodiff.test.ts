@@ -9,6 +9,7 @@ import {
   crossEntropy,
   exp,
   gatherRows,
+  gruStep,
   log,
   logSoftmaxRows,
   matmul,
@@ -148,6 +149,76 @@ describe("autodiff primitives agree with central differences", () => {
     const values = randomParam(8, 2, "values");
     const attention = () => batchedMix(softmaxRows(batchedScores(queries, keys)), values);
     expectGradientsMatch(() => probe(attention()), [queries, keys, values]);
+  });
+});
+
+describe("gruStep", () => {
+  const B = 3;
+  const H = 4;
+  const make = () => ({
+    gi: randomParam(B, 3 * H, "gi"),
+    h: randomParam(B, H, "h"),
+    wHidden: randomParam(H, 3 * H, "wHidden", 0.5),
+    bHidden: randomParam(1, 3 * H, "bHidden"),
+  });
+
+  /** The same step composed from plain primitives, in PyTorch's gate order (r, z, n). */
+  function composed(gi: Var, h: Var, wHidden: Var, bHidden: Var): Var {
+    const gh = add(matmul(h, wHidden), bHidden);
+    const r = sigmoid(add(sliceCols(gi, 0, H), sliceCols(gh, 0, H)));
+    const z = sigmoid(add(sliceCols(gi, H, 2 * H), sliceCols(gh, H, 2 * H)));
+    const n = tanh(add(sliceCols(gi, 2 * H, 3 * H), mul(r, sliceCols(gh, 2 * H, 3 * H))));
+    return add(n, mul(z, sub(h, n)));
+  }
+
+  it("agrees with central differences for all four inputs", () => {
+    const { gi, h, wHidden, bHidden } = make();
+    expectGradientsMatch(() => probe(gruStep(gi, h, wHidden, bHidden)), [gi, h, wHidden, bHidden]);
+  });
+
+  it("gives the value and the gradients of the composed GRU step", () => {
+    const { gi, h, wHidden, bHidden } = make();
+    const params = [gi, h, wHidden, bHidden];
+    const fused = gruStep(gi, h, wHidden, bHidden);
+    backward(probe(fused));
+    const fusedGrads = params.map((p) => p.gradMatrix());
+    zeroGrad(params);
+    const plain = composed(gi, h, wHidden, bHidden);
+    backward(probe(plain));
+    expectClose(fused.value, plain.value, { rtol: 0, atol: 1e-15 });
+    params.forEach((p, k) => expectClose(fusedGrads[k], p.gradMatrix(), { rtol: 0, atol: 1e-14 }));
+  });
+
+  it("keeps the state (up to rounding) when the update gate saturates at 1", () => {
+    const { h, wHidden } = make();
+    const gi = constant(
+      matrix(
+        Array.from({ length: B }, () => [
+          ...Array(H).fill(0),
+          ...Array(H).fill(800),
+          ...Array(H).fill(0),
+        ]),
+      ),
+    );
+    const bHidden = constant(new Matrix(new Float64Array(3 * H), 1, 3 * H));
+    expectClose(gruStep(gi, h, wHidden, bHidden).value, h.value, { rtol: 0, atol: 1e-15 });
+  });
+
+  it("names the argument whose shape is wrong", () => {
+    const { gi, h, wHidden } = make();
+    const bias = randomParam(1, 3 * H + 1, "b");
+    expect(() => gruStep(gi, h, wHidden, bias)).to.throw(
+      RangeError,
+      /^gruStep: bHidden must have shape \[1, 12\] for h \[3, 4\]; got \[1, 13\]$/,
+    );
+    expect(() => gruStep(h, h, wHidden, bias)).to.throw(
+      RangeError,
+      /^gruStep: gi must have shape \[3, 12\]/,
+    );
+    expect(() => gruStep(gi, "h" as never, wHidden, bias)).to.throw(
+      TypeError,
+      /^gruStep: h must be a Var/,
+    );
   });
 });
 

@@ -306,7 +306,7 @@ describe("options of the layers and models", () => {
     const misspelt = { ...seq2seq, atention: "none" } as unknown as Seq2SeqOptions;
     expect(() => new Seq2Seq(rng, misspelt)).to.throw(
       TypeError,
-      /^Seq2Seq: unknown option "atention"; expected one of sourceVocabulary, .*, bidirectional$/,
+      /^Seq2Seq: unknown option "atention"; expected one of sourceVocabulary, .*, bidirectional, inputFeeding$/,
     );
     const noHidden = { ...seq2seq, hidden: undefined } as unknown as Seq2SeqOptions;
     expect(() => new Seq2Seq(rng, noHidden)).to.throw(
@@ -329,7 +329,7 @@ describe("options of the layers and models", () => {
     const extra = { ...shared, dattn: 4 } as unknown as AttentionDecoderOptions;
     expect(() => new AttentionDecoder(rng, extra)).to.throw(
       TypeError,
-      /^AttentionDecoder: unknown option "dattn"; expected one of vocabulary, .*, score, dAttn$/,
+      /^AttentionDecoder: unknown option "dattn"; expected one of vocabulary, .*, score, dAttn, inputFeeding$/,
     );
     expect(() => new BottleneckDecoder(rng, { ...shared, score: "additive" } as never)).to.throw(
       TypeError,
