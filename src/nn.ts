@@ -41,6 +41,7 @@ import {
   zeroGrad,
 } from "./autodiff";
 import { checkArray, checkFiniteNumber, checkInteger, checkOptions, kindOf } from "./check";
+import { sinusoidalPositions } from "./attention";
 import { Random } from "./random";
 import { Matrix } from "./tensor";
 
@@ -275,6 +276,9 @@ export class Encoder implements Module {
   readonly backwardCell: GRUCell | undefined;
   /** The size of each step's state: H, or 2H when bidirectional. */
   readonly dState: number;
+  /** Whether each step's embedding has its sinusoidal position added (see {@link positionRows}). */
+  readonly positions: boolean;
+  readonly dEmbed: number;
 
   constructor(
     rng: Random,
@@ -282,16 +286,22 @@ export class Encoder implements Module {
     dEmbed: number,
     hidden: number,
     bidirectional = false,
+    positions = false,
   ) {
     if (typeof bidirectional !== "boolean") {
       throw new TypeError(`Encoder: bidirectional must be a boolean; got ${kindOf(bidirectional)}`);
     }
+    if (typeof positions !== "boolean") {
+      throw new TypeError(`Encoder: positions must be a boolean; got ${kindOf(positions)}`);
+    }
+    this.positions = positions;
     this.embedding = new Embedding(rng, vocabulary, dEmbed, "encoder.embedding");
     this.cell = new GRUCell(rng, dEmbed, hidden, "encoder.gru");
     this.backwardCell = bidirectional
       ? new GRUCell(rng, dEmbed, hidden, "encoder.gruBackward")
       : undefined;
     this.dState = bidirectional ? 2 * hidden : hidden;
+    this.dEmbed = dEmbed;
   }
 
   forward(batch: SequenceBatch): EncoderOutput {
@@ -300,7 +310,9 @@ export class Encoder implements Module {
     // Every step's embeddings, time-major [T·B, dEmbed], looked up once for both directions;
     // each direction projects them for its gates in one product rather than one per step.
     const ids = steps.flatMap((t) => batch.tokens.map((row) => row[t]));
-    const embedded = this.embedding.forward(ids);
+    const embedded = this.positions
+      ? add(this.embedding.forward(ids), positionRows(steps, batch.tokens.length, this.dEmbed))
+      : this.embedding.forward(ids);
     const forward = this.run(this.cell, batch, this.cell.project(embedded), steps);
     const mask = batch.lengths.map((length) => Array.from({ length: T }, (_, t) => t < length));
     if (!this.backwardCell) {
@@ -358,8 +370,18 @@ export interface DecoderStep {
 export interface Decoder extends Module {
   /** The state before the first step, from the encoder's summary. */
   initialState(encoded: EncoderOutput): Var;
-  /** Runs one step from `state`, feeding `inputs` (one token id per example). */
-  step(encoded: EncoderOutput, state: Var, inputs: readonly number[]): DecoderStep;
+  /**
+   * Runs output step `position` (0-based) from `state`, feeding `inputs` (one token id per
+   * example).
+   */
+  step(
+    encoded: EncoderOutput,
+    state: Var,
+    inputs: readonly number[],
+    position: number,
+  ): DecoderStep;
+  /** Whether each step's input embedding has its sinusoidal position added. */
+  readonly positions: boolean;
 }
 
 /** Options shared by the two decoders. */
@@ -372,9 +394,11 @@ export interface DecoderOptions {
   hidden: number;
   /** Size of the encoder's states (default: hidden; 2·hidden for a bidirectional encoder). */
   dState?: number;
+  /** Add the sinusoidal position of each output step to its input embedding (default false). */
+  positions?: boolean;
 }
 
-const DECODER_OPTIONS = ["vocabulary", "dEmbed", "hidden", "dState"] as const;
+const DECODER_OPTIONS = ["vocabulary", "dEmbed", "hidden", "dState", "positions"] as const;
 
 /** Checks the options every decoder takes, naming the decoder. */
 function checkDecoderOptions(fn: string, options: unknown, allowed: readonly string[]): void {
@@ -384,6 +408,10 @@ function checkDecoderOptions(fn: string, options: unknown, allowed: readonly str
   checkInteger(fn, "dEmbed", dEmbed, 1);
   checkInteger(fn, "hidden", hidden, 1);
   if (dState !== undefined) checkInteger(fn, "dState", dState, 1);
+  const { positions } = options as DecoderOptions;
+  if (positions !== undefined && typeof positions !== "boolean") {
+    throw new TypeError(`${fn}: positions must be a boolean; got ${kindOf(positions)}`);
+  }
 }
 
 /**
@@ -420,6 +448,7 @@ export class BottleneckDecoder implements Decoder {
   readonly cell: GRUCell;
   readonly output: Linear;
   readonly bridge: Bridge;
+  readonly positions: boolean;
 
   constructor(rng: Random, options: DecoderOptions) {
     checkDecoderOptions("BottleneckDecoder", options, DECODER_OPTIONS);
@@ -429,15 +458,21 @@ export class BottleneckDecoder implements Decoder {
     this.cell = new GRUCell(rng, dEmbed + dState, hidden, "decoder.gru");
     this.output = new Linear(rng, hidden + dState, vocabulary, { name: "decoder.output" });
     this.bridge = new Bridge(rng, dState, hidden);
+    this.positions = options.positions ?? false;
   }
 
   initialState(encoded: EncoderOutput): Var {
     return this.bridge.initialState(encoded);
   }
 
-  step(encoded: EncoderOutput, state: Var, inputs: readonly number[]): DecoderStep {
+  step(
+    encoded: EncoderOutput,
+    state: Var,
+    inputs: readonly number[],
+    position: number,
+  ): DecoderStep {
     const c = encoded.final;
-    const y = this.embedding.forward(inputs); // (B, dEmbed)
+    const y = embedAt(this.embedding, inputs, this.positions ? position : undefined); // (B, dEmbed)
     const h = this.cell.forward(concat([y, c], "cols"), state);
     return { logits: this.output.forward(concat([h, c], "cols")), state: h, weights: undefined };
   }
@@ -484,6 +519,7 @@ export class AttentionDecoder implements Decoder {
   readonly combine: Linear;
   readonly output: Linear;
   readonly bridge: Bridge;
+  readonly positions: boolean;
   readonly inputFeeding: boolean;
   readonly hidden: number;
   // Keyed weakly, so that the projected keys of a batch are freed with its encoder output.
@@ -529,6 +565,7 @@ export class AttentionDecoder implements Decoder {
     this.combine = new Linear(rng, hidden + dState, hidden, { name: "decoder.combine" });
     this.output = new Linear(rng, hidden, vocabulary, { name: "decoder.output" });
     this.bridge = new Bridge(rng, dState, hidden);
+    this.positions = options.positions ?? false;
   }
 
   /** The state before the first step; with input feeding, [h_0; h̃_0] with h̃_0 = 0, [B, 2H]. */
@@ -542,10 +579,15 @@ export class AttentionDecoder implements Decoder {
     );
   }
 
-  step(encoded: EncoderOutput, state: Var, inputs: readonly number[]): DecoderStep {
+  step(
+    encoded: EncoderOutput,
+    state: Var,
+    inputs: readonly number[],
+    position: number,
+  ): DecoderStep {
     const H = this.hidden;
     const states = encoded.states; // (S·B, dState), time-major
-    const y = this.embedding.forward(inputs); // (B, dEmbed)
+    const y = embedAt(this.embedding, inputs, this.positions ? position : undefined); // (B, dEmbed)
     const h = this.inputFeeding
       ? this.cell.forward(concat([y, sliceCols(state, H, 2 * H)], "cols"), sliceCols(state, 0, H))
       : this.cell.forward(y, state); // (B, H)
@@ -612,6 +654,13 @@ export interface Seq2SeqOptions {
   bidirectional?: boolean;
   /** Input feeding in the attention decoder (default false); see {@link AttentionDecoderOptions}. */
   inputFeeding?: boolean;
+  /**
+   * Add sinusoidal position encodings (Vaswani et al. 2017, §3.5) to every input embedding of
+   * the encoder and the decoder (default false), so that attention can find a source word by
+   * where it sits as well as by what it is. The fixed-size memory gets them too, which keeps the
+   * comparison fair: they say where a word is, not what it was.
+   */
+  positions?: boolean;
 }
 
 const SEQ2SEQ_OPTIONS = [
@@ -622,6 +671,7 @@ const SEQ2SEQ_OPTIONS = [
   "attention",
   "bidirectional",
   "inputFeeding",
+  "positions",
 ] as const;
 
 /** What {@link Seq2Seq.translate} returns. */
@@ -671,9 +721,17 @@ export class Seq2Seq implements Module {
       );
     }
     this.startToken = targetVocabulary;
-    this.encoder = new Encoder(rng, sourceVocabulary, dEmbed, hidden, options.bidirectional);
+    this.encoder = new Encoder(
+      rng,
+      sourceVocabulary,
+      dEmbed,
+      hidden,
+      options.bidirectional,
+      options.positions,
+    );
     const dState = this.encoder.dState;
-    const shared = { vocabulary: targetVocabulary + 1, dEmbed, hidden, dState };
+    const positions = this.encoder.positions;
+    const shared = { vocabulary: targetVocabulary + 1, dEmbed, hidden, dState, positions };
     this.decoder =
       attention === "none"
         ? new BottleneckDecoder(rng, shared)
@@ -692,7 +750,7 @@ export class Seq2Seq implements Module {
     const logits: Var[] = [];
     for (let t = 0; t < T; t++) {
       const inputs = batch.target.tokens.map((row) => (t === 0 ? this.startToken : row[t - 1]));
-      const out = this.decoder.step(encoded, state, inputs);
+      const out = this.decoder.step(encoded, state, inputs, t);
       logits.push(out.logits);
       state = out.state;
     }
@@ -723,7 +781,7 @@ export class Seq2Seq implements Module {
     const tokens: number[][] = lengths.map(() => []);
     const attention: Matrix[] = [];
     for (let t = 0; t < T; t++) {
-      const out = this.decoder.step(encoded, state, inputs);
+      const out = this.decoder.step(encoded, state, inputs, t);
       const logits = out.logits.value;
       inputs = inputs.map((_, b) => argmaxRow(logits, b));
       inputs.forEach((token, b) => t < lengths[b] && tokens[b].push(token));
@@ -744,6 +802,28 @@ function argmaxRow(m: Matrix, row: number): number {
     if (m.data[row * m.cols + j] > m.data[row * m.cols + best]) best = j;
   }
   return best;
+}
+
+/** Sinusoidal positions of the given steps, each repeated for B examples: time-major [T·B, d]. */
+function positionRows(steps: readonly number[], B: number, d: number): Var {
+  const T = Math.max(...steps) + 1;
+  const table = sinusoidalPositions(T, d).data;
+  const out = new Float64Array(steps.length * B * d);
+  steps.forEach((t, k) => {
+    for (let b = 0; b < B; b++) out.set(table.subarray(t * d, (t + 1) * d), (k * B + b) * d);
+  });
+  return constant(new Matrix(out, steps.length * B, d));
+}
+
+/** Embeds one step's tokens, adding the sinusoidal position when one is given. */
+function embedAt(
+  embedding: Embedding,
+  inputs: readonly number[],
+  position: number | undefined,
+): Var {
+  const y = embedding.forward(inputs);
+  if (position === undefined) return y;
+  return add(y, positionRows([position], 1, y.value.cols)); // (B, d) + (1, d) broadcast
 }
 
 /** Options of {@link AttentionClassifier}. */

@@ -35,7 +35,8 @@ import type {
 import { randomMatrix } from "../src/ops";
 import { createRandom } from "../src/random";
 import { shortcutTask, toyTranslationTask } from "../src/tasks";
-import { matrix } from "../src/tensor";
+import { matrix, Matrix } from "../src/tensor";
+import { sinusoidalPositions } from "../src/attention";
 import { expectClose } from "./support/close";
 import { expectGradientsMatch } from "./support/gradcheck";
 
@@ -80,6 +81,26 @@ describe("layers", () => {
     expect(padded.states.shape).to.deep.equal([4, 8]);
   });
 
+  it("an encoder with positions reads embedding + sinusoidal position at each step", () => {
+    const plain = new Encoder(createRandom(3), 5, 4, 3);
+    const placed = new Encoder(createRandom(3), 5, 4, 3, false, true);
+    const tokens = { tokens: [[1, 1, 1]], lengths: [3] };
+    // The same word three times: without positions the first step's state is reached from the
+    // same input as the others; with them, feeding x_t + p_t by hand to the plain cell agrees.
+    const table = plain.embedding.table.value.toArray()[1];
+    const pe = sinusoidalPositions(3, 4).toArray();
+    let h = constant(new Matrix(new Float64Array(3), 1, 3));
+    const states: number[][] = [];
+    for (let t = 0; t < 3; t++) {
+      h = plain.cell.forward(constant(matrix([table.map((x, j) => x + pe[t][j])])), h);
+      states.push(h.value.toArray()[0]);
+    }
+    expectClose(placed.forward(tokens).states.value.toArray(), states, {
+      rtol: 1e-15,
+      atol: 1e-15,
+    });
+  });
+
   it("uniformWeights spreads 1/length over the real tokens only", () => {
     expect(uniformWeights([2, 4], 4).toArray()).to.deep.equal([
       [0.5, 0.5, 0, 0],
@@ -106,6 +127,34 @@ describe("whole models agree with central differences", function () {
       expectGradientsMatch(() => model.loss(batch), model.parameters(), 1e-6, 1e-4);
     });
   }
+
+  for (const attention of ["multiplicative", "none"] as const) {
+    it(`the encoder–decoder with positions and ${attention === "none" ? "a fixed-size memory" : `${attention} attention`}`, () => {
+      const model = new Seq2Seq(createRandom(13), {
+        sourceVocabulary: 6,
+        targetVocabulary: 6,
+        dEmbed: 4,
+        hidden: 4,
+        attention,
+        bidirectional: true,
+        positions: true,
+      });
+      expectGradientsMatch(() => model.loss(batch), model.parameters(), 1e-6, 1e-4);
+    });
+  }
+
+  it("the bidirectional encoder–decoder with multiplicative attention and input feeding", () => {
+    const model = new Seq2Seq(createRandom(11), {
+      sourceVocabulary: 6,
+      targetVocabulary: 6,
+      dEmbed: 3,
+      hidden: 4,
+      attention: "multiplicative",
+      bidirectional: true,
+      inputFeeding: true,
+    });
+    expectGradientsMatch(() => model.loss(batch), model.parameters(), 1e-6, 1e-4);
+  });
 
   for (const attention of ["additive", "multiplicative", "none"] as const) {
     it(`the encoder–decoder with ${attention === "none" ? "a fixed-size memory" : `${attention} attention`}`, () => {
@@ -306,12 +355,21 @@ describe("options of the layers and models", () => {
     const misspelt = { ...seq2seq, atention: "none" } as unknown as Seq2SeqOptions;
     expect(() => new Seq2Seq(rng, misspelt)).to.throw(
       TypeError,
-      /^Seq2Seq: unknown option "atention"; expected one of sourceVocabulary, .*, bidirectional, inputFeeding$/,
+      /^Seq2Seq: unknown option "atention"; expected one of sourceVocabulary, .*, bidirectional, inputFeeding, positions$/,
     );
     const noHidden = { ...seq2seq, hidden: undefined } as unknown as Seq2SeqOptions;
     expect(() => new Seq2Seq(rng, noHidden)).to.throw(
       TypeError,
       /^Seq2Seq: hidden must be a number; got undefined$/,
+    );
+    expect(() => new Seq2Seq(rng, { ...seq2seq, attention: "none", inputFeeding: true })).to.throw(
+      RangeError,
+      /^Seq2Seq: inputFeeding feeds back the attention's output, so it needs attention "additive" or "multiplicative"; got "none"$/,
+    );
+    const feeding = { ...seq2seq, inputFeeding: 1 } as unknown as Seq2SeqOptions;
+    expect(() => new Seq2Seq(rng, feeding)).to.throw(
+      TypeError,
+      /^Seq2Seq: inputFeeding must be a boolean; got number$/,
     );
     const dot = { ...seq2seq, attention: "dot" } as unknown as Seq2SeqOptions;
     expect(() => new Seq2Seq(rng, dot)).to.throw(
@@ -329,11 +387,11 @@ describe("options of the layers and models", () => {
     const extra = { ...shared, dattn: 4 } as unknown as AttentionDecoderOptions;
     expect(() => new AttentionDecoder(rng, extra)).to.throw(
       TypeError,
-      /^AttentionDecoder: unknown option "dattn"; expected one of vocabulary, .*, score, dAttn, inputFeeding$/,
+      /^AttentionDecoder: unknown option "dattn"; expected one of vocabulary, .*, positions, score, dAttn, inputFeeding$/,
     );
     expect(() => new BottleneckDecoder(rng, { ...shared, score: "additive" } as never)).to.throw(
       TypeError,
-      /^BottleneckDecoder: unknown option "score"; expected one of vocabulary, dEmbed, hidden, dState$/,
+      /^BottleneckDecoder: unknown option "score"; expected one of vocabulary, dEmbed, hidden, dState, positions$/,
     );
     expect(() => new BottleneckDecoder(rng, { ...shared, dEmbed: 0 })).to.throw(
       RangeError,
