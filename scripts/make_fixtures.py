@@ -16,7 +16,7 @@ are always taken in the same order, and floats are written with repr (Python's s
 round-trip form), so a re-run produces byte-identical files and JavaScript's JSON.parse reads
 back exactly the float64 values PyTorch produced.
 
-Conventions mapped to the library's (DESIGN.md, "The library's public face"):
+Conventions mapped to the library's (README, "Glossary of symbols"):
 - masks are boolean [n, m] with True = "this query may see this key". SDPA's boolean attn_mask
   uses the same polarity; nn.MultiheadAttention's uses the opposite (True = may NOT attend);
 - causal means query i sees keys j <= i (a top-left aligned lower triangle), also when n != m;

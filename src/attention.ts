@@ -15,7 +15,7 @@
  *   Bengio, "Neural Machine Translation by Jointly Learning to Align and Translate", 2015,
  *   Appendix A.1.2).
  *
- * Conventions (DESIGN.md): vectors are rows, so n queries form a Matrix [n, dK], m keys a Matrix
+ * Conventions (README, "Glossary of symbols"): vectors are rows, so n queries form a Matrix [n, dK], m keys a Matrix
  * [m, dK] and m values a Matrix [m, dV]; a weight [dIn, dOut] is applied as X·W; a mask is a
  * `boolean[][]` [n, m] with `true` meaning "this query may see this key".
  *
@@ -460,6 +460,11 @@ export function multiHeadAttention(
   checkMatrix(fn, "x", x);
   if (weights === null || typeof weights !== "object" || Array.isArray(weights)) {
     throw new TypeError(`${fn}: weights must be an object; got ${kindOf(weights)}`);
+  }
+  const known = ["wQuery", "wKey", "wValue", "wOut"];
+  const unknown = Object.keys(weights).find((key) => !known.includes(key));
+  if (unknown !== undefined) {
+    throw new TypeError(`${fn}: unknown weight "${unknown}"; expected exactly ${known.join(", ")}`);
   }
   const { wQuery, wKey, wValue, wOut } = weights;
   for (const [name, w] of [
@@ -923,14 +928,15 @@ function callScore(
   n: number,
   m: number,
 ): Float64Array {
-  const name = score.name === "" ? "(anonymous)" : score.name;
+  // An inline `{ score: (q, k) => … }` is named "score" by JavaScript; say "the score function".
+  const name = score.name === "" || score.name === "score" ? "function" : `function ${score.name}`;
   const scores: unknown = score(queries, keys);
   if (!(scores instanceof Matrix)) {
-    throw new TypeError(`attend: score ${name} must return a Matrix; got ${kindOf(scores)}`);
+    throw new TypeError(`attend: the score ${name} must return a Matrix; got ${kindOf(scores)}`);
   }
   if (scores.rows !== n || scores.cols !== m) {
     throw new RangeError(
-      `attend: score ${name} must return shape [n, m] = ${formatShape([n, m])}; ` +
+      `attend: the score ${name} must return shape [n, m] = ${formatShape([n, m])}; ` +
         `got ${formatShape(scores.shape)}`,
     );
   }

@@ -362,7 +362,7 @@ export function checkLength(
 
 /**
  * Throws unless `mask` is a `boolean[][]` of the given shape, `true` meaning "this query may see
- * this key" (DESIGN.md, conventions).
+ * this key" (README, "Glossary of symbols").
  *
  * mask ∈ {true, false}^(n×m)
  *

@@ -40,7 +40,14 @@ import {
   backward,
   zeroGrad,
 } from "./autodiff";
-import { checkArray, checkFiniteNumber, checkInteger, checkOptions, kindOf } from "./check";
+import {
+  checkArray,
+  checkFiniteNumber,
+  checkInteger,
+  checkOptions,
+  formatShape,
+  kindOf,
+} from "./check";
 import { sinusoidalPositions } from "./attention";
 import { Random } from "./random";
 import { Matrix } from "./tensor";
@@ -154,6 +161,15 @@ export class Embedding implements Module {
   }
 
   forward(indices: readonly number[]): Var {
+    checkArray("Embedding.forward", "indices", indices);
+    const vocabulary = this.table.value.rows;
+    const k = indices.findIndex((id) => !Number.isInteger(id) || id < 0 || id >= vocabulary);
+    if (k >= 0) {
+      throw new RangeError(
+        `Embedding.forward: ${(this.table.name ?? "embedding").replace(/\.table$/, "")}: token id ${String(indices[k])} at ` +
+          `indices[${k}] is not a word of the vocabulary (ids 0 … ${vocabulary - 1})`,
+      );
+    }
     return gatherRows(this.table, indices); // → (indices.length, d)
   }
 
@@ -1102,7 +1118,13 @@ export function train(options: TrainOptions): number[] {
   const losses: number[] = [];
   let since = performance.now();
   for (let step = 0; step < options.steps; step++) {
-    const loss = options.loss(step);
+    const loss: unknown = options.loss(step);
+    if (!(loss instanceof Var) || loss.value.rows !== 1 || loss.value.cols !== 1) {
+      const got = loss instanceof Var ? `a Var of shape ${formatShape(loss.shape)}` : kindOf(loss);
+      throw new TypeError(
+        `train: loss(${step}) must return a 1×1 Var (the step's loss); got ${got}`,
+      );
+    }
     const value = loss.value.data[0];
     if (!Number.isFinite(value)) {
       throw new RangeError(`train: the loss at step ${step} is ${value}; training diverged`);

@@ -27,7 +27,7 @@ import {
   showNumber,
 } from "./check";
 import { type Random, checkNormalParameters } from "./random";
-import { Matrix, checkMatrix, resultMatrix } from "./tensor";
+import { Matrix, allocate, checkMatrix, resultMatrix } from "./tensor";
 
 /**
  * Multiplies two matrices.
@@ -328,7 +328,7 @@ export function randomMatrix(
   const std = options.std ?? 1;
   // Checked here, before any draw, so that the message names randomMatrix rather than normal.
   checkNormalParameters("randomMatrix", mean, std);
-  const out = new Float64Array(rows * cols);
+  const out = allocate("randomMatrix", rows, cols);
   for (let k = 0; k < out.length; k++) out[k] = rng.normal(mean, std);
   return resultMatrix("randomMatrix", out, rows, cols, () => `mean = ${mean}, std = ${std}`);
 }

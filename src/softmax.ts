@@ -7,7 +7,7 @@
  * log Σ exp x = c + log Σ exp(x − c) with c = max x (see Goodfellow, Bengio & Courville, "Deep
  * Learning", 2016, §4.1).
  *
- * Masks follow DESIGN.md: `true` means "this query may see this key". A masked entry is selected
+ * Masks follow the README's conventions: `true` means "this query may see this key". A masked entry is selected
  * out, never filled with a large negative number, so its value cannot reach the result (in a
  * `number[]`, not even a NaN). In a `number[]` a score of −∞ means the same as a mask: weight
  * exactly 0; a Matrix holds finite numbers only, so a Matrix of scores uses the mask for that.

@@ -1,7 +1,7 @@
 /**
  * The Matrix: a flat, row-major Float64Array with a readonly shape [rows, cols].
  *
- * Everything in the course is a matrix of row vectors (DESIGN.md, conventions): n queries form a
+ * Everything in the course is a matrix of row vectors (README, "Glossary of symbols"): n queries form a
  * Matrix of shape [n, dK], and a projection weight of shape [dIn, dOut] is applied as X·W. Entry
  * (i, j) lives at data[i·cols + j]. Nested arrays appear only at the edges (`matrix()` in,
  * `toArray()` out).
@@ -223,6 +223,26 @@ export function resultMatrix(
 }
 
 /**
+ * Allocates the zeroed storage of a rows × cols matrix, or throws a RangeError naming the
+ * function and the size when the runtime cannot (V8 refuses typed arrays beyond about 2^32
+ * entries, and memory may run out well before that).
+ *
+ * @param fn the public function allocating, for the message.
+ * @example allocate("zeros", 2, 3).length; // 6
+ */
+export function allocate(fn: string, rows: number, cols: number): Float64Array {
+  try {
+    return new Float64Array(rows * cols);
+  } catch (error) {
+    if (!(error instanceof RangeError)) throw error;
+    throw new RangeError(
+      `${fn}: cannot allocate a [${rows}, ${cols}] matrix (${rows * cols} entries, ` +
+        `${((rows * cols * 8) / 2 ** 30).toFixed(1)} GiB of float64)`,
+    );
+  }
+}
+
+/**
  * Builds a Matrix of zeros.
  *
  * M = 0 ∈ ℝ^(rows×cols)
@@ -235,7 +255,7 @@ export function resultMatrix(
 export function zeros(rows: number, cols: number): Matrix {
   checkPositiveInteger("zeros", "rows", rows);
   checkPositiveInteger("zeros", "cols", cols);
-  return new Matrix(new Float64Array(rows * cols), rows, cols);
+  return new Matrix(allocate("zeros", rows, cols), rows, cols);
 }
 
 /**
@@ -249,7 +269,7 @@ export function zeros(rows: number, cols: number): Matrix {
  */
 export function identity(n: number): Matrix {
   checkPositiveInteger("identity", "n", n);
-  const data = new Float64Array(n * n);
+  const data = allocate("identity", n, n);
   for (let i = 0; i < n; i++) data[i * n + i] = 1;
   return new Matrix(data, n, n);
 }

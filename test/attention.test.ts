@@ -724,12 +724,12 @@ describe("attend", () => {
       attend(seeded(1, 2, 3), seeded(2, 4, 3), seeded(3, 4, 1), { score: wrong }),
     ).to.throw(
       RangeError,
-      /^attend: score wrong must return shape \[n, m\] = \[2, 4\]; got \[2, 2\]$/,
+      /^attend: the score function wrong must return shape \[n, m\] = \[2, 4\]; got \[2, 2\]$/,
     );
     const nested = (() => [[1]]) as unknown as ScoreFunction;
     expect(() =>
       attend(seeded(1, 1, 3), seeded(2, 1, 3), seeded(3, 1, 1), { score: nested }),
-    ).to.throw(TypeError, /^attend: score nested must return a Matrix; got array$/);
+    ).to.throw(TypeError, /^attend: the score function nested must return a Matrix; got array$/);
   });
 
   it("rejects queries and keys of different dK, naming both shapes", () => {
@@ -840,6 +840,15 @@ function projections(
 }
 
 describe("multiHeadAttention", () => {
+  it("rejects a weight it does not know instead of ignoring it", () => {
+    const eye = identity(2);
+    const weights = { wQuery: eye, wKey: eye, wValue: eye, wOut: eye, wQeury: eye };
+    expect(() => multiHeadAttention(identity(2), weights as never, { heads: 1 })).to.throw(
+      TypeError,
+      /^multiHeadAttention: unknown weight "wQeury"; expected exactly wQuery, wKey, wValue, wOut$/,
+    );
+  });
+
   it("with one head and identity projections equals attend(x, x, x)", () => {
     const x = seeded(70, 6, 4);
     const eye = identity(4);

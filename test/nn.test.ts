@@ -16,6 +16,7 @@ import {
   AttentionDecoder,
   BottleneckDecoder,
   countParameters,
+  Embedding,
   Encoder,
   GRUCell,
   Linear,
@@ -99,6 +100,15 @@ describe("layers", () => {
       rtol: 1e-15,
       atol: 1e-15,
     });
+  });
+
+  it("an embedding names itself and the position of a token id outside its vocabulary", () => {
+    const embedding = new Embedding(createRandom(1), 4, 2, "encoder.embedding");
+    expect(() => embedding.forward([1, 4])).to.throw(
+      RangeError,
+      /^Embedding\.forward: encoder\.embedding: token id 4 at indices\[1\] is not a word of the vocabulary \(ids 0 … 3\)$/,
+    );
+    expect(() => embedding.forward([0.5])).to.throw(RangeError, /token id 0\.5 at indices\[0\]/);
   });
 
   it("uniformWeights spreads 1/length over the real tokens only", () => {
@@ -284,6 +294,19 @@ describe("training", function () {
     const predicted = model.translate(source, target.lengths).tokens;
     const right = pairs.flatMap((p, b) => p.target.map((token, t) => token === predicted[b][t]));
     expect(right.filter(Boolean).length / right.length).to.be.above(0.8);
+  });
+
+  it("names the step whose loss function returned something other than a 1×1 Var", () => {
+    const optimizer = new Adam([parameter(matrix([[1]]))]);
+    expect(() => train({ steps: 2, loss: () => 3 as never, optimizer })).to.throw(
+      TypeError,
+      /^train: loss\(0\) must return a 1×1 Var \(the step's loss\); got number$/,
+    );
+    const wide = () => parameter(matrix([[1, 2]]));
+    expect(() => train({ steps: 2, loss: wide, optimizer })).to.throw(
+      TypeError,
+      /got a Var of shape \[1, 2\]$/,
+    );
   });
 
   it("stops with a clear error when the loss is not finite", () => {

@@ -279,6 +279,13 @@ describe("zeros", () => {
   it("rejects an empty shape", () => {
     expect(() => zeros(2, 0)).to.throw(RangeError, /^zeros: cols must be an integer >= 1; got 0$/);
   });
+
+  it("names itself and the size when the matrix is too large to allocate", () => {
+    expect(() => zeros(1e6, 1e6)).to.throw(
+      RangeError,
+      /^zeros: cannot allocate a \[1000000, 1000000\] matrix \(1000000000000 entries, 7450\.6 GiB of float64\)$/,
+    );
+  });
 });
 
 describe("identity", () => {
