@@ -89,6 +89,16 @@ export interface HeatmapOptions {
   colorDomain?: readonly [number, number];
   /** Side of one cell in pixels (default 40). */
   cellSize?: number;
+  /**
+   * Whether each cell shows its value as text (default true); false suits grids too fine to
+   * read, whose values stay in the hover text.
+   */
+  showValues?: boolean;
+  /**
+   * The colour scheme: "blues" (default, light to dark, for values such as weights) or "rdbu"
+   * (red through white to blue, for signed values; centre colorDomain on 0 to put white at 0).
+   */
+  scheme?: "blues" | "rdbu";
 }
 
 const HEATMAP_OPTIONS = [
@@ -102,6 +112,8 @@ const HEATMAP_OPTIONS = [
   "digits",
   "colorDomain",
   "cellSize",
+  "showValues",
+  "scheme",
 ] as const;
 
 /**
@@ -112,7 +124,8 @@ const HEATMAP_OPTIONS = [
  * "rowLabels[i] → columnLabels[j]: fmt(values[i][j])"
  *
  * @param options the values, shape [n, m], n row labels, m column labels, the title, the axis
- *   labels and the colour label; optionally `digits`, `colorDomain` and `cellSize`.
+ *   labels and the colour label; optionally `digits`, `colorDomain`, `cellSize`, `showValues`
+ *   and `scheme`.
  * @returns the figure's HTML: title, colour ramp, and the grid.
  * @example
  * const html = heatmap({
@@ -146,6 +159,17 @@ export function heatmap(options: HeatmapOptions): string {
   checkFiniteNumber(fn, "cellSize", cellSize);
   if (cellSize <= 0) throw new RangeError(`${fn}: cellSize must be > 0; got ${cellSize}`);
   const [lo, hi] = colorDomain(fn, values, options.colorDomain);
+  const showValues = options.showValues ?? true;
+  if (typeof showValues !== "boolean") {
+    throw new TypeError(`${fn}: showValues must be a boolean; got ${kindOf(showValues)}`);
+  }
+  const scheme = options.scheme ?? "blues";
+  if (scheme !== "blues" && scheme !== "rdbu") {
+    throw new RangeError(`${fn}: scheme must be "blues" or "rdbu"; got ${JSON.stringify(scheme)}`);
+  }
+  // Why: dark text on a dark cell would be unreadable. Blues darkens towards hi; RdBu darkens
+  // towards both ends and is pale in the middle.
+  const dark = (t: number): boolean => (scheme === "blues" ? t > 0.55 : Math.abs(t - 0.5) > 0.3);
 
   // 1. Cells: one datum per entry. Rows and columns are placed by index, not by label, so that a
   //    sentence with a repeated token still gets one row per token.
@@ -156,11 +180,10 @@ export function heatmap(options: HeatmapOptions): string {
       value,
       text: fmt(value, digits),
       hover: `${rowLabels[i]} → ${columnLabels[j]}: ${fmt(value)}`,
-      // Why: dark text on the dark end of the scale would be unreadable.
-      ink: (value - lo) / (hi - lo) > 0.55 ? "white" : "black",
+      ink: dark((value - lo) / (hi - lo)) ? "white" : "black",
     })),
   );
-  const color = { type: "linear", scheme: "blues", domain: [lo, hi], clamp: true } as const;
+  const color = { type: "linear", scheme, domain: [lo, hi], clamp: true } as const;
 
   // 2. The grid, sized so that cells are square and long row labels fit.
   const longestRowLabel = Math.max(...rowLabels.map((label) => label.length));
@@ -192,7 +215,9 @@ export function heatmap(options: HeatmapOptions): string {
     color,
     marks: [
       Plot.cell(cells, { x: "j", y: "i", fill: "value", title: "hover", inset: 1 }),
-      Plot.text(cells, { x: "j", y: "i", text: "text", fill: { value: "ink", scale: null } }),
+      showValues
+        ? Plot.text(cells, { x: "j", y: "i", text: "text", fill: { value: "ink", scale: null } })
+        : null,
     ],
   });
 

@@ -261,7 +261,44 @@ describe("heatmap", () => {
     const options = { ...heatmapOptions, colourDomain: [0, 1] } as unknown as HeatmapOptions;
     expect(() => heatmap(options)).to.throw(
       TypeError,
-      /^heatmap: unknown option "colourDomain"; expected one of values, rowLabels, .*cellSize$/,
+      /^heatmap: unknown option "colourDomain"; expected one of values, rowLabels, .*scheme$/,
+    );
+  });
+
+  it("leaves the values out of the cells with showValues: false, keeping the hover text", () => {
+    const bare = heatmap({ ...heatmapOptions, showValues: false });
+    expect(bare).to.not.include(">0.55</text>");
+    expect(bare).to.include("<title>R → E: 0.5500</title>");
+    expect(count(bare, "<title>")).to.equal(6);
+  });
+
+  it("draws signed values with the red–blue scheme, white text at both dark ends", () => {
+    const signedOptions: HeatmapOptions = {
+      ...heatmapOptions,
+      values: [
+        [-1, 0, 1],
+        [0.5, -0.5, 0],
+      ],
+      colorDomain: [-1, 1],
+      scheme: "rdbu",
+    };
+    const signed = heatmap(signedOptions);
+    expect(signed).to.match(/<text [^>]*fill="white">-1\.00<\/text>/);
+    expect(signed).to.match(/<text [^>]*fill="white">1\.00<\/text>/);
+    expect(signed).to.match(/<text [^>]*fill="black">0\.00<\/text>/);
+    expect(signed).to.not.equal(heatmap({ ...signedOptions, scheme: "blues" }));
+  });
+
+  it("rejects an unknown scheme and a showValues that is not a boolean", () => {
+    const scheme = { ...heatmapOptions, scheme: "viridis" } as unknown as HeatmapOptions;
+    expect(() => heatmap(scheme)).to.throw(
+      RangeError,
+      /^heatmap: scheme must be "blues" or "rdbu"; got "viridis"$/,
+    );
+    const show = { ...heatmapOptions, showValues: "no" } as unknown as HeatmapOptions;
+    expect(() => heatmap(show)).to.throw(
+      TypeError,
+      /^heatmap: showValues must be a boolean; got string$/,
     );
   });
 });
