@@ -130,6 +130,18 @@ function adopt(v: Var, delta: Float64Array): void {
 }
 
 /**
+ * The gradient buffer of `v`, allocated (zeroed) on first use, for a backward that adds its
+ * contribution in place. The batched attention primitives use it for the encoder states: every
+ * decoder step sends a gradient to all S·B of them, and adding into one buffer spares allocating
+ * (and then summing) a fresh [S·B, d] array per step, a cost that grew with the square of the
+ * sentence length.
+ */
+function gradBuffer(v: Var): Float64Array {
+  if (v.grad === undefined) v.grad = new Float64Array(v.value.data.length);
+  return v.grad;
+}
+
+/**
  * Makes the node of a primitive from its forward result, a [rows, cols] array; keeps the backward
  * only when some input needs a gradient. The result is checked first, so that an overflow during
  * training throws naming the primitive (e.g. `matmul: the result overflowed to Infinity at
@@ -965,19 +977,16 @@ export function batchedScores(queries: Var, keys: Var): Var {
   }
   return node(fn, B, T, S, [queries, keys], (g) => {
     const gq = new Float64Array(B * d);
-    const gk = new Float64Array(B * T * d);
+    const gk = keys.requiresGrad ? gradBuffer(keys) : undefined; // added to in place
     for (let b = 0; b < B; b++) {
       for (let t = 0; t < T; t++) {
         const w = g[b * T + t];
         const row = (t * B + b) * d;
-        for (let j = 0; j < d; j++) {
-          gq[b * d + j] += w * K[row + j];
-          gk[row + j] += w * Q[b * d + j];
-        }
+        for (let j = 0; j < d; j++) gq[b * d + j] += w * K[row + j];
+        if (gk) for (let j = 0; j < d; j++) gk[row + j] += w * Q[b * d + j];
       }
     }
     adopt(queries, gq);
-    adopt(keys, gk);
   });
 }
 
@@ -1025,7 +1034,8 @@ export function batchedAdditiveScores(queries: Var, keys: Var, v: Var): Var {
   }
   return node(fn, B, T, S, [queries, keys, v], (g) => {
     const gq = new Float64Array(B * A);
-    const gk = new Float64Array(T * B * A);
+    // Added to in place; a scratch row when the keys need no gradient.
+    const gk = keys.requiresGrad ? gradBuffer(keys) : new Float64Array(T * B * A);
     const gv = new Float64Array(A);
     for (let t = 0; t < T; t++) {
       for (let b = 0; b < B; b++) {
@@ -1036,12 +1046,11 @@ export function batchedAdditiveScores(queries: Var, keys: Var, v: Var): Var {
           gv[a] += w * u;
           const d = w * V[a] * (1 - u * u);
           gq[b * A + a] += d;
-          gk[row + a] = d;
+          gk[row + a] += d;
         }
       }
     }
     adopt(queries, gq);
-    adopt(keys, gk);
     adopt(v, gv);
   });
 }
@@ -1092,15 +1101,15 @@ export function batchedMix(weights: Var, values: Var): Var {
       adopt(weights, gw);
     }
     if (values.requiresGrad) {
-      const gv = new Float64Array(B * T * dV);
+      const gv = gradBuffer(values); // added to in place
       for (let b = 0; b < B; b++) {
         for (let t = 0; t < T; t++) {
           const w = W[b * T + t];
+          if (w === 0) continue;
           const row = (t * B + b) * dV;
-          for (let j = 0; j < dV; j++) gv[row + j] = w * g[b * dV + j];
+          for (let j = 0; j < dV; j++) gv[row + j] += w * g[b * dV + j];
         }
       }
-      adopt(values, gv);
     }
   });
 }
