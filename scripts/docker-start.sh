@@ -6,7 +6,8 @@ root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root"
 
 token="${JUPYTER_TOKEN:-}"
-if [[ -z "$token" ]]; then
+# A token of spaces alone would be as good as none: it is replaced too.
+if [[ -z "${token//[[:space:]]/}" ]]; then
   token="$("$root/.venv/bin/python" -c 'import secrets; print(secrets.token_hex(24))')"
   echo "spotlight: no JUPYTER_TOKEN given; generated one for this container."
 fi

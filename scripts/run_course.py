@@ -11,9 +11,10 @@ cell lets pending timers and promise jobs run, then fails if anything was record
 its own only prints such errors into whichever cell happens to run next, or nowhere when none
 runs). The hidden executions leave no trace in the notebook.
 
-It writes the executed notebooks to build/notebooks/ and an HTML export with an index page to
-build/course/, each file atomically. The source notebooks are rewritten (with fresh outputs)
-only with --refresh, and only after they ran without error.
+It writes the executed notebooks to build/notebooks/ and the HTML book (scripts/book.py: an
+index page, a page per chapter and the MathJax it loads) to build/course/, each file
+atomically. The source notebooks are rewritten (with fresh outputs) only with --refresh, and
+only after they ran without error.
 
 Exit status: 0 when every notebook ran, 1 when one failed, 2 for bad arguments.
 """
@@ -21,7 +22,6 @@ Exit status: 0 when every notebook ran, 1 when one failed, 2 for bad arguments.
 from __future__ import annotations
 
 import argparse
-import html
 import json
 import os
 import re
@@ -36,8 +36,9 @@ try:
     import nbformat
     from nbclient import NotebookClient
     from nbclient.exceptions import CellExecutionError, CellTimeoutError, DeadKernelError
-    from nbconvert import HTMLExporter
     from jupyter_core.utils import run_sync
+
+    import book  # scripts/book.py: the HTML book's pages
 except KeyboardInterrupt:  # Ctrl-C while the Jupyter libraries load: nothing has started yet
     print("\ncourse: interrupted before any notebook ran", file=sys.stderr)
     sys.exit(130)
@@ -322,55 +323,37 @@ def notebook_text(nb) -> str:
     return nbformat.writes(nb) + "\n"
 
 
-def chapter_title(nb, fallback: str) -> str:
-    for cell in nb.cells:
-        if cell.cell_type == "markdown":
-            for line in cell.source.splitlines():
-                if line.startswith("# "):
-                    return line[2:].strip()
-    return fallback
-
-
 def export_html(executed: list[tuple[Path, object]], out: Path, full_run: bool):
-    """Writes one page per notebook executed now, and an index of every chapter whose executed
-    copy is in `out`, so that running one chapter keeps the others listed. A run of the whole
-    course also removes copies and pages of notebooks that no longer exist."""
-    exporter = HTMLExporter(template_name="lab")
+    """Writes the HTML book to `out`/course: a page for every chapter whose executed copy is in
+    `out`/notebooks (those executed now from memory, the others from their copies), so that
+    running one chapter keeps the others in the book and every page links its neighbours in the
+    current order; an index of them all; and the MathJax files the pages load. A run of the
+    whole course also removes copies and pages of notebooks that no longer exist."""
     pages = out / "course"
-    for path, nb in executed:
-        body, _ = exporter.from_notebook_node(nb)
-        write_atomically(pages / f"{path.stem}.html", body)
     if full_run:
         current = {path.stem for path, _ in executed}
         stale = [f for f in (out / "notebooks").glob("*.ipynb") if f.stem not in current]
         stale += [f for f in pages.glob("*.html") if f.stem not in current and f.name != "index.html"]
         for file in stale:
             file.unlink()
-    entries = []
-    for copy in sorted((out / "notebooks").glob("*.ipynb")):
-        if (pages / f"{copy.stem}.html").exists():
-            title = chapter_title(nbformat.read(copy, as_version=4), copy.stem)
-            entries.append((f"{copy.stem}.html", title))
-    items = "\n".join(
-        f'    <li><a href="{html.escape(page)}">{html.escape(title)}</a></li>'
-        for page, title in entries
-    )
-    index = f"""<!DOCTYPE html>
-<html lang="en">
-<head>
-  <meta charset="utf-8">
-  <title>Spotlight: a hands-on course on attention</title>
-</head>
-<body>
-  <h1>Spotlight: a hands-on course on attention</h1>
-  <p>The chapters, executed with the TypeScript kernel:</p>
-  <ul>
-{items}
-  </ul>
-</body>
-</html>
-"""
-    write_atomically(pages / "index.html", index)
+    fresh = {path.stem: nb for path, nb in executed}
+    notebooks = {
+        copy.stem: fresh[copy.stem] if copy.stem in fresh else nbformat.read(copy, as_version=4)
+        for copy in sorted((out / "notebooks").glob("*.ipynb"))
+    }
+    chapters = [book.Chapter(stem, book.chapter_title(nb, stem)) for stem, nb in notebooks.items()]
+    exporter = book.BookExporter()
+    for number, chapter in enumerate(chapters):
+        previous = chapters[number - 1] if number > 0 else None
+        following = chapters[number + 1] if number + 1 < len(chapters) else None
+        page = exporter.chapter_page(notebooks[chapter.stem], chapter, previous, following)
+        write_atomically(pages / chapter.page, page)
+    for source, target in book.ASSETS:
+        text = source.read_text(encoding="utf-8")
+        destination = pages / target
+        if not destination.is_file() or destination.read_text(encoding="utf-8") != text:
+            write_atomically(destination, text)
+    write_atomically(pages / "index.html", book.index_page(chapters))
 
 
 def whole_seconds(text: str) -> int:
@@ -427,6 +410,9 @@ def parse_args(argv):
         except Exception as error:  # nbformat raises several kinds for a broken file
             reason = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
             parser.error(f"{path} is not a valid notebook: {reason}")
+    missing = [] if args.no_html else book.missing_assets()
+    if missing:
+        parser.error(f"the HTML book needs {display_name(missing[0])}; run `npm run setup` first")
     try:
         args.out.mkdir(parents=True, exist_ok=True)
         probe = tempfile.NamedTemporaryFile(dir=args.out, prefix=".write-test.")
