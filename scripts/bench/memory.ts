@@ -84,12 +84,15 @@ export function measureMemory(n: number): MemoryReport {
 /**
  * Runs the training children one after the other: a baseline that builds the model and the
  * batch and trains no step, then {@link TRAINING_MEMORY_STEPS} steps at
- * {@link TRAINING_MEMORY_LENGTH} with each score.
+ * {@link TRAINING_MEMORY_LENGTH} with each of the given scores.
  *
+ * @param scores the attention scores to train, one child each.
  * @returns the baseline's report first.
  */
-export function measureTrainingMemory(): TrainingMemorySample[] {
-  const modes: TrainingMemorySample["mode"][] = ["baseline", "additive", "multiplicative"];
+export function measureTrainingMemory(
+  scores: readonly ("additive" | "multiplicative")[],
+): TrainingMemorySample[] {
+  const modes: TrainingMemorySample["mode"][] = ["baseline", ...scores];
   return modes.map((mode) =>
     runChild<TrainingMemorySample>("training-child.ts", [
       mode,

@@ -1,8 +1,8 @@
 /**
- * The chapter-1 model and data as the training bench uses them: the sizes the chapter trains
- * at, the seeds, and the library's training step. Shared by the training section and its memory
- * child, so that both measure the same thing. (It loads no tfjs, so that the memory child does
- * not either.)
+ * The chapter-1 model and data as the training bench uses them: the sizes and options the
+ * chapter trains with, the seeds, and the library's training step. Shared by the training
+ * section and its memory child, so that both measure the same thing. (It loads no tfjs, so that
+ * the memory child does not either.)
  */
 
 import { backward } from "../../src/autodiff";
@@ -19,19 +19,33 @@ import { toyTranslationTask } from "../../src/tasks";
 /** The decoder's attention score. */
 export type Score = DecoderScore;
 
-/** The chapter's optimizer: Adam with α = 0.01, the gradient norm clipped at 5. */
-export const LEARNING_RATE = 0.01;
+/** The chapter's optimizer: Adam with α = 0.02, the gradient norm clipped at 5. */
+export const LEARNING_RATE = 0.02;
 export const CLIP_NORM = 5;
 
-/** The two attention scores the chapter compares. */
-export const SCORES: readonly Score[] = ["additive", "multiplicative"];
+/**
+ * The scores timed: the one the chapter trains with. The tfjs twin also implements the additive
+ * score, and the agreement check runs on {@link CHECKED_SCORES}, so that adding "additive" here
+ * is all it takes to time both.
+ */
+export const SCORES: readonly Score[] = ["multiplicative"];
 
-/** The chapter's sizes: 32 words on each side (the target side adds a start token). */
-export const MODEL_SIZES = {
-  sourceVocabulary: 32,
-  targetVocabulary: 32,
+/** The scores whose tfjs twin is checked against the library before anything is timed. */
+export const CHECKED_SCORES: readonly Score[] = ["multiplicative", "additive"];
+
+/**
+ * The chapter's model, but for the score: 16 words on each side (the target side adds a start
+ * token), a bidirectional encoder (each step's state [forward; backward], dState = 2·hidden)
+ * whose final states reach the decoder through a tanh bridge, and sinusoidal positions added to
+ * every input embedding of encoder and decoder.
+ */
+export const MODEL_OPTIONS = {
+  sourceVocabulary: 16,
+  targetVocabulary: 16,
   dEmbed: 16,
   hidden: 32,
+  bidirectional: true,
+  positions: true,
 } as const satisfies Omit<Seq2SeqOptions, "attention">;
 
 /** Sentence pairs per batch. */
@@ -43,11 +57,11 @@ export const TASK_SEED = 1;
 export const DATA_SEED = 2;
 export const CHECK_SEED = 3;
 
-const task = toyTranslationTask({ seed: TASK_SEED, words: MODEL_SIZES.sourceVocabulary });
+const task = toyTranslationTask({ seed: TASK_SEED, words: MODEL_OPTIONS.sourceVocabulary });
 
-/** A model with the chapter's sizes and the given score, from {@link MODEL_SEED}. */
+/** A model with the chapter's options and the given score, from {@link MODEL_SEED}. */
 export function makeModel(score: Score): Seq2Seq {
-  return new Seq2Seq(createRandom(MODEL_SEED), { ...MODEL_SIZES, attention: score });
+  return new Seq2Seq(createRandom(MODEL_SEED), { ...MODEL_OPTIONS, attention: score });
 }
 
 /**

@@ -4,11 +4,11 @@
  *   node --expose-gc -r ts-node/register/transpile-only scripts/bench/training-child.ts \
  *     MODE LENGTH STEPS
  *
- * with MODE `baseline` (build the model and the batch, warm up, train no step), `additive` or
- * `multiplicative` (then train STEPS steps of the library's Seq2Seq with that score on one batch
- * of sentences of LENGTH words). Every mode first warms the training code up at a shorter
- * length, so that what is measured is optimised code; and it loads no tfjs. Prints one JSON
- * line, a TrainingMemorySample.
+ * with MODE `baseline` (build the model of the first timed score and the batch, warm up, train no
+ * step), `additive` or `multiplicative` (then train STEPS steps of the library's Seq2Seq with
+ * that score on one batch of sentences of LENGTH words). Every mode first warms the training
+ * code up at a shorter length, so that what is measured is optimised code; and it loads no tfjs.
+ * Prints one JSON line, a TrainingMemorySample.
  *
  * The same command under `node --cpu-prof` profiles the library's training step.
  */
@@ -16,7 +16,7 @@
 import { type Var, backward } from "../../src/autodiff";
 import type { TranslationBatch } from "../../src/nn";
 import type { TrainingMemorySample } from "./memory";
-import { DATA_SEED, LibraryTrainer, makeBatch, makeModel } from "./seq2seq";
+import { DATA_SEED, LibraryTrainer, SCORES, makeBatch, makeModel } from "./seq2seq";
 
 /**
  * The warm-up. Why: until V8 optimises the training loops, every double they compute is boxed
@@ -46,7 +46,7 @@ async function main(): Promise<void> {
   const gc = globalThis.gc;
   if (typeof gc !== "function") throw new Error("training-child: run node with --expose-gc");
 
-  const trainer = new LibraryTrainer(makeModel(mode === "baseline" ? "additive" : mode));
+  const trainer = new LibraryTrainer(makeModel(mode === "baseline" ? SCORES[0] : mode));
   const batch = makeBatch(DATA_SEED, length, length);
   const warmUp = makeBatch(DATA_SEED, WARM_UP_LENGTH, WARM_UP_LENGTH);
   for (let k = 0; k < WARM_UP_STEPS; k++) trainer.step(warmUp);
