@@ -130,8 +130,15 @@ export function parameterFormulas(): ParameterFormulas {
   };
 }
 
-/** Parses one formula and renders its LaTeX with subscripted symbols. */
-function formula(expression: string): ParameterFormula {
+/**
+ * Parses one counting formula and renders its LaTeX with subscripted symbols, so that a symbol
+ * such as d_s reads d_{s}. Shared with the cost formulas of {@link ./cost}.
+ *
+ * @param expression a formula in mathjs syntax, e.g. `"2 * n * m * d_h"`.
+ * @returns the expression, its LaTeX and its parsed tree.
+ * @example formula("d_s * d_h").tex; // "d_{s}\\cdot d_{h}"
+ */
+export function formula(expression: string): ParameterFormula {
   const node = parse(expression);
   // Why the handler: mathjs writes the symbol d_s as the escaped text "d\_s"; the course wants
   // the subscript d_{s}. Every other node keeps mathjs's own rendering.
@@ -143,7 +150,10 @@ function formula(expression: string): ParameterFormula {
         const name = (n as MathNode & { name: string }).name;
         const match = /^([a-zA-Z]+)_([a-zA-Z0-9]+)$/.exec(name);
         // The leading space keeps a preceding command apart: \cdot d_{a}, not \cdotd_{a}.
-        return match === null ? undefined : ` ${match[1]}_{${match[2]}}`;
+        if (match !== null) return ` ${match[1]}_{${match[2]}}`;
+        // A one-letter symbol is a variable: left to mathjs, m would print as \mathrm{m}, the
+        // unit metre.
+        return /^[a-zA-Z]$/.test(name) ? ` ${name}` : undefined;
       },
     })
     .trim();
