@@ -65,15 +65,19 @@ if [[ ! -x "$venv_python" ]]; then
 fi
 if ! stamp_matches .venv/.spotlight-requirements "$requirements_stamp"; then
   step "installing the Jupyter side from requirements.txt into .venv (a minute or two)"
-  "$venv_python" -m pip install --quiet --disable-pip-version-check -r requirements.txt
+  "$venv_python" -m pip install --quiet --disable-pip-version-check -r requirements.txt ||
+    fail "pip could not install requirements.txt into .venv (see pip's message above;" \
+      "no network, or no package index reachable?)"
   printf '%s\n' "$requirements_stamp" >.venv/.spotlight-requirements
 fi
 
 # 3. Node packages, exactly as locked.
 lock_hash="$(hash_of package-lock.json)"
 if ! stamp_matches node_modules/.spotlight-lock "$lock_hash"; then
+  command -v npm >/dev/null || fail "npm is not installed; it comes with Node.js (Debian: apt-get install npm)."
   step "installing Node packages (npm ci)"
-  npm ci --no-audit --no-fund --loglevel=error
+  npm ci --no-audit --no-fund --loglevel=error ||
+    fail "npm ci could not install the Node packages (see npm's message above)."
   printf '%s\n' "$lock_hash" >node_modules/.spotlight-lock
 fi
 
