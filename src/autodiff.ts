@@ -742,9 +742,11 @@ export function sliceRows(a: Var, start: number, end: number): Var {
   checkRange("sliceRows", start, end, rows, "rows");
   const out = a.value.data.slice(start * cols, end * cols);
   return node("sliceRows", end - start, cols, out, [a], (g) => {
-    const ga = new Float64Array(rows * cols);
-    ga.set(g, start * cols);
-    adopt(a, ga);
+    // Added in place into the rows it came from: an encoder slices one step of B rows out of
+    // all T·B at every step, and a full-size array per slice would cost T² over a sentence.
+    const ga = gradBuffer(a);
+    const offset = start * cols;
+    for (let k = 0; k < g.length; k++) ga[offset + k] += g[k];
   });
 }
 
@@ -944,108 +946,134 @@ export function gruStep(gi: Var, h: Var, wHidden: Var, bHidden: Var): Var {
 // ---------------------------------------------------------------------------------------------
 
 /**
- * Dot-product scores of each example's query against its own T keys.
+ * Dot-product scores of each query against its own example's T keys. With R = B (the default),
+ * one query per example; with R = T′·B, the queries of T′ decoder steps at once, time-major like
+ * the keys, query row r belonging to example r mod B.
  *
- * s_bt = q_b · k_(t·B + b); ∂L/∂q_b = Σ_t g_bt k_(t·B+b), ∂L/∂k_(t·B+b) = g_bt q_b
+ * s_rt = q_r · k_(t·B + r mod B); ∂L/∂q_r = Σ_t g_rt k_(t·B + r mod B), ∂L/∂k_(t·B+b) = Σ_(r mod B = b) g_rt q_r
  *
- * @param queries shape [B, d].
+ * @param queries shape [R, d], R a multiple of B.
  * @param keys shape [T·B, d], time-major: example b's key at step t is row t·B + b.
- * @returns scores, shape [B, T].
+ * @param examples B, the number of examples (default R).
+ * @returns scores, shape [R, T].
  */
-export function batchedScores(queries: Var, keys: Var): Var {
+export function batchedScores(queries: Var, keys: Var, examples?: number): Var {
   const fn = "batchedScores";
   checkVar(fn, "queries", queries);
   checkVar(fn, "keys", keys);
-  const [B, d] = queries.shape;
+  const [R, d] = queries.shape;
+  const B = checkExamples(fn, examples, R);
   const T = keys.value.rows / B;
   if (keys.value.cols !== d || !Number.isInteger(T)) {
     throw new RangeError(
-      `${fn}: keys must have shape [T·B, d] for queries [B, d]; ` +
+      `${fn}: keys must have shape [T·B, d] for queries [R, d] of B = ${B} examples; ` +
         `got queries ${formatShape(queries.shape)}, keys ${formatShape(keys.shape)}`,
     );
   }
   const Q = queries.value.data;
   const K = keys.value.data;
-  const S = new Float64Array(B * T);
-  for (let b = 0; b < B; b++) {
+  const S = new Float64Array(R * T);
+  for (let r = 0; r < R; r++) {
+    const b = r % B;
     for (let t = 0; t < T; t++) {
       let s = 0;
       const row = (t * B + b) * d;
-      for (let j = 0; j < d; j++) s += Q[b * d + j] * K[row + j];
-      S[b * T + t] = s;
+      for (let j = 0; j < d; j++) s += Q[r * d + j] * K[row + j];
+      S[r * T + t] = s;
     }
   }
-  return node(fn, B, T, S, [queries, keys], (g) => {
-    const gq = new Float64Array(B * d);
+  return node(fn, R, T, S, [queries, keys], (g) => {
+    const gq = new Float64Array(R * d);
     const gk = keys.requiresGrad ? gradBuffer(keys) : undefined; // added to in place
-    for (let b = 0; b < B; b++) {
+    for (let r = 0; r < R; r++) {
+      const b = r % B;
       for (let t = 0; t < T; t++) {
-        const w = g[b * T + t];
+        const w = g[r * T + t];
         const row = (t * B + b) * d;
-        for (let j = 0; j < d; j++) gq[b * d + j] += w * K[row + j];
-        if (gk) for (let j = 0; j < d; j++) gk[row + j] += w * Q[b * d + j];
+        for (let j = 0; j < d; j++) gq[r * d + j] += w * K[row + j];
+        if (gk) for (let j = 0; j < d; j++) gk[row + j] += w * Q[r * d + j];
       }
     }
     adopt(queries, gq);
   });
 }
 
+/** Checks the optional number of examples B of a batched primitive against R query rows. */
+function checkExamples(fn: string, examples: number | undefined, R: number): number {
+  if (examples === undefined) return R;
+  checkInteger(fn, "examples", examples, 1);
+  if (R % examples !== 0) {
+    throw new RangeError(
+      `${fn}: the ${R} query rows must be a whole number of steps of B = ${examples} examples`,
+    );
+  }
+  return examples;
+}
+
 /**
- * Additive (Bahdanau) scores of each example's query against its own T keys, fused so that the
- * [T·B, dAttn] sums are formed once and only their tanh is kept for the backward pass.
+ * Additive (Bahdanau) scores of each query against its own example's T keys, fused so that the
+ * [R·T, dAttn] sums are formed once and only their tanh is kept for the backward pass. Queries
+ * are laid out as in {@link batchedScores}: R = B, or the steps of T′ decoder steps at once.
  *
- * s_bt = Σ_a v_a tanh(q_ba + k_(t·B+b),a); with u = tanh(·), ∂L/∂v_a = Σ_bt g_bt u_bta,
- * ∂L/∂q_ba = Σ_t g_bt v_a (1 − u_bta²), ∂L/∂k_(t·B+b),a = g_bt v_a (1 − u_bta²)
+ * s_rt = Σ_a v_a tanh(q_ra + k_(t·B+b),a) with b = r mod B; with u = tanh(·),
+ * ∂L/∂v_a = Σ_rt g_rt u_rta, ∂L/∂q_ra = Σ_t g_rt v_a (1 − u_rta²),
+ * ∂L/∂k_(t·B+b),a = Σ_(r mod B = b) g_rt v_a (1 − u_rta²)
  *
- * @param queries projected queries q·W_q, shape [B, dAttn].
+ * @param queries projected queries q·W_q, shape [R, dAttn], R a multiple of B.
  * @param keys projected keys k·W_k, shape [T·B, dAttn], time-major.
  * @param v shape [dAttn, 1].
- * @returns scores, shape [B, T].
+ * @param examples B, the number of examples (default R).
+ * @returns scores, shape [R, T].
  */
-export function batchedAdditiveScores(queries: Var, keys: Var, v: Var): Var {
+export function batchedAdditiveScores(queries: Var, keys: Var, v: Var, examples?: number): Var {
   const fn = "batchedAdditiveScores";
   checkVar(fn, "queries", queries);
   checkVar(fn, "keys", keys);
   checkVar(fn, "v", v);
-  const [B, A] = queries.shape;
+  const [R, A] = queries.shape;
+  const B = checkExamples(fn, examples, R);
   const T = keys.value.rows / B;
   if (keys.value.cols !== A || !Number.isInteger(T) || v.value.rows !== A || v.value.cols !== 1) {
     throw new RangeError(
-      `${fn}: need queries [B, dAttn], keys [T·B, dAttn], v [dAttn, 1]; got queries ` +
+      `${fn}: need queries [R, dAttn], keys [T·B, dAttn], v [dAttn, 1]; got queries ` +
         `${formatShape(queries.shape)}, keys ${formatShape(keys.shape)}, v ${formatShape(v.shape)}`,
     );
   }
   const Q = queries.value.data;
   const K = keys.value.data;
   const V = v.value.data;
-  const U = new Float64Array(T * B * A); // tanh(q_b + k_tb), time-major like the keys
-  const S = new Float64Array(B * T);
-  for (let t = 0; t < T; t++) {
-    for (let b = 0; b < B; b++) {
+  const U = new Float64Array(R * T * A); // tanh(q_r + k_tb), row r·T + t
+  const S = new Float64Array(R * T);
+  for (let r = 0; r < R; r++) {
+    const b = r % B;
+    for (let t = 0; t < T; t++) {
       const row = (t * B + b) * A;
+      const u0 = (r * T + t) * A;
       let s = 0;
       for (let a = 0; a < A; a++) {
-        const u = Math.tanh(Q[b * A + a] + K[row + a]);
-        U[row + a] = u;
+        const u = Math.tanh(Q[r * A + a] + K[row + a]);
+        U[u0 + a] = u;
         s += V[a] * u;
       }
-      S[b * T + t] = s;
+      S[r * T + t] = s;
     }
   }
-  return node(fn, B, T, S, [queries, keys, v], (g) => {
-    const gq = new Float64Array(B * A);
-    // Added to in place; a scratch row when the keys need no gradient.
+  return node(fn, R, T, S, [queries, keys, v], (g) => {
+    const gq = new Float64Array(R * A);
+    // Added to in place; a scratch buffer when the keys need no gradient.
     const gk = keys.requiresGrad ? gradBuffer(keys) : new Float64Array(T * B * A);
     const gv = new Float64Array(A);
-    for (let t = 0; t < T; t++) {
-      for (let b = 0; b < B; b++) {
-        const w = g[b * T + t];
+    for (let r = 0; r < R; r++) {
+      const b = r % B;
+      for (let t = 0; t < T; t++) {
+        const w = g[r * T + t];
         const row = (t * B + b) * A;
+        const u0 = (r * T + t) * A;
         for (let a = 0; a < A; a++) {
-          const u = U[row + a];
+          const u = U[u0 + a];
           gv[a] += w * u;
           const d = w * V[a] * (1 - u * u);
-          gq[b * A + a] += d;
+          gq[r * A + a] += d;
           gk[row + a] += d;
         }
       }
@@ -1056,58 +1084,64 @@ export function batchedAdditiveScores(queries: Var, keys: Var, v: Var): Var {
 }
 
 /**
- * Each example's weighted mix of its own T values: the context vector of attention.
+ * Each query row's weighted mix of its own example's T values: the context vectors of attention.
+ * Rows are laid out as in {@link batchedScores}: R = B, or T′ decoder steps at once.
  *
- * c_b = Σ_t w_bt v_(t·B + b); ∂L/∂w_bt = g_b · v_(t·B+b), ∂L/∂v_(t·B+b) = w_bt g_b
+ * c_r = Σ_t w_rt v_(t·B + r mod B); ∂L/∂w_rt = g_r · v_(t·B + r mod B), ∂L/∂v_(t·B+b) = Σ_(r mod B = b) w_rt g_r
  *
- * @param weights shape [B, T], e.g. from {@link softmaxRows}.
+ * @param weights shape [R, T], e.g. from {@link softmaxRows}; R a multiple of B.
  * @param values shape [T·B, dV], time-major like the keys of {@link batchedScores}.
- * @returns contexts, shape [B, dV].
+ * @param examples B, the number of examples (default R).
+ * @returns contexts, shape [R, dV].
  */
-export function batchedMix(weights: Var, values: Var): Var {
+export function batchedMix(weights: Var, values: Var, examples?: number): Var {
   const fn = "batchedMix";
   checkVar(fn, "weights", weights);
   checkVar(fn, "values", values);
-  const [B, T] = weights.shape;
+  const [R, T] = weights.shape;
+  const B = checkExamples(fn, examples, R);
   const dV = values.value.cols;
   if (values.value.rows !== B * T) {
     throw new RangeError(
-      `${fn}: values must have T·B = ${B * T} rows for weights [B, T] = ${formatShape(weights.shape)}; ` +
-        `got values ${formatShape(values.shape)}`,
+      `${fn}: values must have T·B = ${B * T} rows for weights [R, T] = ${formatShape(weights.shape)} ` +
+        `of B = ${B} examples; got values ${formatShape(values.shape)}`,
     );
   }
   const W = weights.value.data;
   const V = values.value.data;
-  const C = new Float64Array(B * dV);
-  for (let b = 0; b < B; b++) {
+  const C = new Float64Array(R * dV);
+  for (let r = 0; r < R; r++) {
+    const b = r % B;
     for (let t = 0; t < T; t++) {
-      const w = W[b * T + t];
+      const w = W[r * T + t];
       if (w === 0) continue;
       const row = (t * B + b) * dV;
-      for (let j = 0; j < dV; j++) C[b * dV + j] += w * V[row + j];
+      for (let j = 0; j < dV; j++) C[r * dV + j] += w * V[row + j];
     }
   }
-  return node(fn, B, dV, C, [weights, values], (g) => {
+  return node(fn, R, dV, C, [weights, values], (g) => {
     if (weights.requiresGrad) {
-      const gw = new Float64Array(B * T);
-      for (let b = 0; b < B; b++) {
+      const gw = new Float64Array(R * T);
+      for (let r = 0; r < R; r++) {
+        const b = r % B;
         for (let t = 0; t < T; t++) {
           let s = 0;
           const row = (t * B + b) * dV;
-          for (let j = 0; j < dV; j++) s += g[b * dV + j] * V[row + j];
-          gw[b * T + t] = s;
+          for (let j = 0; j < dV; j++) s += g[r * dV + j] * V[row + j];
+          gw[r * T + t] = s;
         }
       }
       adopt(weights, gw);
     }
     if (values.requiresGrad) {
       const gv = gradBuffer(values); // added to in place
-      for (let b = 0; b < B; b++) {
+      for (let r = 0; r < R; r++) {
+        const b = r % B;
         for (let t = 0; t < T; t++) {
-          const w = W[b * T + t];
+          const w = W[r * T + t];
           if (w === 0) continue;
           const row = (t * B + b) * dV;
-          for (let j = 0; j < dV; j++) gv[row + j] += w * g[b * dV + j];
+          for (let j = 0; j < dV; j++) gv[row + j] += w * g[r * dV + j];
         }
       }
     }

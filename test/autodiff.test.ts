@@ -150,6 +150,38 @@ describe("autodiff primitives agree with central differences", () => {
     const attention = () => batchedMix(softmaxRows(batchedScores(queries, keys)), values);
     expectGradientsMatch(() => probe(attention()), [queries, keys, values]);
   });
+
+  it("batchedScores and batchedMix with the queries of three steps at once", () => {
+    const queries = randomParam(6, 3, "queries"); // 3 steps of B = 2, time-major
+    const keys = randomParam(8, 3, "keys"); // 4 source steps of B = 2
+    const values = randomParam(8, 2, "values");
+    const attention = () => batchedMix(softmaxRows(batchedScores(queries, keys, 2)), values, 2);
+    expectGradientsMatch(() => probe(attention()), [queries, keys, values]);
+  });
+});
+
+describe("batched attention over several steps at once", () => {
+  it("gives each step's rows exactly what one call per step gives", () => {
+    const B = 2;
+    const queries = randomParam(3 * B, 3, "queries");
+    const keys = randomParam(4 * B, 3, "keys");
+    const values = randomParam(4 * B, 2, "values");
+    const all = batchedMix(softmaxRows(batchedScores(queries, keys, B)), values, B);
+    for (let t = 0; t < 3; t++) {
+      const q = sliceRows(queries, t * B, (t + 1) * B);
+      const one = batchedMix(softmaxRows(batchedScores(q, keys)), values);
+      expectClose(sliceRows(all, t * B, (t + 1) * B).value, one.value, { rtol: 0, atol: 0 });
+    }
+  });
+
+  it("names the function when the rows are not whole steps of B examples", () => {
+    const queries = randomParam(5, 3, "queries");
+    const keys = randomParam(8, 3, "keys");
+    expect(() => batchedScores(queries, keys, 2)).to.throw(
+      RangeError,
+      /^batchedScores: the 5 query rows must be a whole number of steps of B = 2 examples$/,
+    );
+  });
 });
 
 describe("gruStep", () => {

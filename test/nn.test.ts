@@ -1,6 +1,8 @@
 import { expect } from "chai";
 import {
+  backward,
   batchedAdditiveScores,
+  concat,
   constant,
   crossEntropy,
   log,
@@ -9,6 +11,7 @@ import {
   scale,
   sum,
   Var,
+  zeroGrad,
 } from "../src/autodiff";
 import {
   Adam,
@@ -153,6 +156,46 @@ describe("whole models agree with central differences", function () {
     });
   }
 
+  for (const score of ["additive", "multiplicative"] as const) {
+    it(`all steps at once (${score}) give the loss and gradients of the step-by-step loop`, () => {
+      const model = new Seq2Seq(createRandom(21), {
+        sourceVocabulary: 6,
+        targetVocabulary: 6,
+        dEmbed: 4,
+        hidden: 4,
+        attention: score,
+        bidirectional: true,
+        positions: true,
+      });
+      const params = model.parameters();
+      const fast = model.loss(batch); // Seq2Seq.loss takes the all-steps path
+      backward(fast);
+      const fastGrads = params.map((p) => p.gradMatrix());
+      zeroGrad(params);
+
+      const decoder = model.decoder as AttentionDecoder;
+      const encoded = model.encoder.forward(batch.source);
+      let state = decoder.initialState(encoded);
+      const logits: Var[] = [];
+      const { tokens, lengths } = batch.target;
+      for (let t = 0; t < tokens[0].length; t++) {
+        const inputs = tokens.map((row) => (t === 0 ? model.startToken : row[t - 1]));
+        const out = decoder.step(encoded, state, inputs, t);
+        logits.push(out.logits);
+        state = out.state;
+      }
+      const targets = logits.flatMap((_, t) =>
+        tokens.map((row, b) => (t < lengths[b] ? row[t] : -1)),
+      );
+      const slow = crossEntropy(concat(logits, "rows"), targets);
+      backward(slow);
+      expectClose(fast.value, slow.value, { rtol: 1e-13, atol: 0 });
+      params.forEach((p, k) =>
+        expectClose(fastGrads[k], p.gradMatrix(), { rtol: 1e-10, atol: 1e-13 }),
+      );
+    });
+  }
+
   it("the bidirectional encoder–decoder with multiplicative attention and input feeding", () => {
     const model = new Seq2Seq(createRandom(11), {
       sourceVocabulary: 6,
@@ -194,6 +237,18 @@ describe("whole models agree with central differences", function () {
         examples.map((e) => e.label),
       );
     expectGradientsMatch(loss, model.parameters(), 1e-6, 1e-4);
+  });
+
+  it("the fused additive scores with the queries of two steps at once", () => {
+    const rng = createRandom(18);
+    const queries = parameter(randomMatrix(rng, 4, 3), "queries");
+    const keys = parameter(randomMatrix(rng, 8, 3), "keys");
+    const v = parameter(randomMatrix(rng, 3, 1), "v");
+    const weights = constant(randomMatrix(rng, 4, 4));
+    expectGradientsMatch(
+      () => sum(mul(batchedAdditiveScores(queries, keys, v, 2), weights)),
+      [queries, keys, v],
+    );
   });
 
   it("the fused additive scores", () => {
