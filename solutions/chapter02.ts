@@ -1,6 +1,6 @@
 // Solutions to chapter 2's exercises. The tests run every right answer and every wrong one
 // through the same checkers the notebook calls (test/exercises.test.ts).
-import { entropy, normalizeMatrix, matrix, softmax } from "../src";
+import { entropy, normalize, normalizeMatrix, matrix, softmax } from "../src";
 import type { Solution } from "./solution";
 
 const scores = [2, 1, 0, -1];
@@ -36,7 +36,13 @@ export const chapter02Solutions: Solution[] = [
   },
   {
     id: "2.3",
-    right: () => normalizeMatrix(pairs).toArray()[1][2],
-    wrong: [() => 0.55, () => [0.5]],
+    right: () => normalize(pairs.row(1))[2],
+    wrong: [
+      // the raw weight
+      () => 0.55,
+      // normalised over the whole matrix instead of over the row
+      () => normalizeMatrix(pairs).get(1, 2),
+      () => [0.55 / 0.85],
+    ],
   },
 ];

@@ -1,6 +1,6 @@
 /**
- * Chapter 2's exercises: entropy in bits, a temperature that reaches a target entropy, and the
- * protein pair matrix read as a distribution.
+ * Chapter 2's exercises: entropy in bits, a temperature that reaches a target entropy, and one
+ * row of the protein pair matrix read as a distribution.
  */
 
 import { defineExercise, judgeNumber, right, wrong } from "../exercise";
@@ -42,8 +42,11 @@ export const chapter02: readonly Exercise[] = [
   }),
   defineExercise({
     id: "2.3",
-    title: "the R–E pair as a probability",
-    hint: "divide the R–E weight by the sum of all twelve weights (normalizeMatrix does it for all).",
-    judge: (answer) => judgeNumber(answer, 0.55 / 1.1, 1e-4),
+    title: "arginine's attention to E, row by row",
+    hint:
+      "take row R alone: what do its four weights add up to, and what must a distribution's " +
+      "weights add up to? (normalize works on a number[].)",
+    // Row R of the protein matrix is [0.10, 0.08, 0.55, 0.12]: it sums to 0.85.
+    judge: (answer) => judgeNumber(answer, 0.55 / 0.85, 1e-4),
   }),
 ];

@@ -2,13 +2,64 @@
 // against numbers computed here independently of the library.
 import { expect } from "chai";
 import { executedCourse } from "../support/course";
-import { htmlOutputs, Notebook, numberAfter, taggedOutput } from "../support/notebook-check";
+import {
+  htmlOutputs,
+  joinText,
+  Notebook,
+  numberAfter,
+  taggedOutput,
+} from "../support/notebook-check";
+
+/** The rows of a labelled matrix printed by fmtMatrix, under the line `title`, as numbers. */
+function printedMatrix(text: string, title: string, rows: number): number[][] {
+  const lines = text.split("\n");
+  const start = lines.indexOf(title);
+  if (start < 0) throw new Error(`no "${title}" in:\n${text}`);
+  return lines
+    .slice(start + 2, start + 2 + rows)
+    .map((line) => line.trim().split(/\s+/).slice(1).map(Number));
+}
+
+const plainSoftmax = (row: number[]) => {
+  const exps = row.map((x) => Math.exp(x - Math.max(...row)));
+  const total = exps.reduce((a, b) => a + b, 0);
+  return exps.map((e) => e / total);
+};
 
 describe("chapter 2: a spotlight on meaning", function () {
   this.timeout(15 * 60_000);
   let chapter: Notebook;
   before(() => {
     chapter = executedCourse().executed("02-spotlight-and-entropy");
+  });
+
+  it("shows a spotlight that moves: each French word looks at its own English word", () => {
+    const text = taggedOutput(chapter, "fact-spotlight");
+    const scores = printedMatrix(text, "scores", 4);
+    const weights = printedMatrix(text, "weights (softmax of each row)", 4);
+    const english = ["the", "black", "cat", "sleeps"];
+    const expected = scores.map(plainSoftmax);
+    expected.forEach((row, i) =>
+      row.forEach((w, j) => expect(weights[i][j], `row ${i}, column ${j}`).to.be.closeTo(w, 5e-4)),
+    );
+    // le → the, chat → cat, noir → black (back across "cat"), dort → sleeps.
+    const brightest = expected.map((row) => english[row.indexOf(Math.max(...row))]);
+    expect(brightest).to.deep.equal(["the", "cat", "black", "sleeps"]);
+  });
+
+  it("each row of the spotlight has under half the entropy of a fixed summary (ln 4)", () => {
+    const text = taggedOutput(chapter, "fact-spotlight-entropy");
+    const weights = printedMatrix(taggedOutput(chapter, "fact-spotlight"), "scores", 4).map(
+      plainSoftmax,
+    );
+    ["le", "chat", "noir", "dort"].forEach((word, i) => {
+      const h = -weights[i].reduce((acc, p) => acc + p * Math.log(p), 0);
+      const line = text.split("\n").find((l) => l.startsWith(word + " "))!;
+      expect(numberAfter(line, "entropy"), word).to.be.closeTo(h, 5e-5);
+      expect(numberAfter(line, "entropy"), word).to.be.below(Math.log(4) / 2);
+      expect(numberAfter(line, "perplexity"), word).to.be.within(1, 2);
+    });
+    expect(numberAfter(text, "entropy ln 4 =")).to.be.closeTo(Math.log(4), 5e-5);
   });
 
   it("a uniform light over 8 inputs has entropy ln 8 and perplexity 8", () => {
@@ -70,5 +121,31 @@ describe("chapter 2: a spotlight on meaning", function () {
     expect(html).to.include("Entropy of softmax(s / T) for ten fixed scores");
     expect(html).to.include("Attention between the residues of protein X and protein Y");
     expect(html).to.include("R → E: 0.5500");
+  });
+
+  it("shows the spotlight heatmap and marks both limits of the temperature sweep, with hover text", () => {
+    const html = htmlOutputs(chapter);
+    expect(html).to.include("Where the spotlight falls while each French word is written");
+    expect(html).to.match(/noir → black: 0\.8\d{3}/);
+    expect(html).to.include("uniform limit: ln 10");
+    expect(html).to.include("one-hot limit: 0");
+    expect(html).to.include(
+      "uniform limit (T → ∞): every weight 1/10, entropy ln 10 = 2.3026 nats",
+    );
+    expect(html).to.include("one-hot limit (T → 0): all weight on the largest score");
+  });
+
+  it("ends with exercises 2.1 to 2.3, each left unanswered with a hint", () => {
+    const outputs = chapter.cells
+      .filter((cell) => cell.cell_type === "code" && /\bcheck\("2\.\d"/.test(joinText(cell.source)))
+      .map((cell) => (cell.outputs ?? []).map((o) => joinText(o.text)).join(""));
+    expect(outputs).to.have.length(3);
+    outputs.forEach((text, k) =>
+      expect(text).to.match(
+        new RegExp(`Exercise 2\\.${k + 1} \\(.+\\): not answered yet\\. Hint: \\S`),
+      ),
+    );
+    // Exercise 2.2 shows the scores it is about.
+    expect(outputs[1]).to.include("scores [2, 1, 0, -1]");
   });
 });
