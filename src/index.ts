@@ -1,12 +1,13 @@
 /**
  * Spotlight's public face: every name a notebook may import from `attention-spotlight`.
  *
- * Named re-exports only, in the layer order of DESIGN.md ("The library, one way down"): each
+ * Named re-exports only, in the layer order of the README ("Layout"): each
  * module imports only from the ones listed before it.
  */
 
 export { createRandom } from "./random";
 export type { Random } from "./random";
+export { mean, variance, median } from "./stats";
 
 export { Matrix, matrix, fromFlat, zeros, identity, toArray, isMatrix } from "./tensor";
 
@@ -25,9 +26,11 @@ export {
   randomMatrix,
 } from "./ops";
 export type { RandomMatrixOptions } from "./ops";
+export { concatColumns, blockDiagonal } from "./blocks";
 
 export { softmax, logSumExp, causalMask } from "./softmax";
 export type { SoftmaxOptions } from "./softmax";
+export { softmaxJacobian, softmaxJacobianNorm } from "./jacobian";
 
 export {
   entropy,
@@ -60,9 +63,12 @@ export type {
   MultiHeadOptions,
   MultiHeadResult,
 } from "./attention";
+export { sinusoidalShift } from "./position-shift";
 
 export { attentionParameters, breakEvenAttentionSize, parameterFormulas } from "./params";
 export type { AttentionParameterCounts, ParameterFormula, ParameterFormulas } from "./params";
+export { SCORE_KINDS, flopFormulas, scoreFlops, timePerCall } from "./cost";
+export type { ScoreKind, ScoreSizes, FlopFormula, FlopFormulas, TimePerCallOptions } from "./cost";
 
 // The autodiff's primitives share names with the plain ops (add, matmul, …), so they come as one
 // namespace: `autodiff.matmul(x, w)`. The names that do not clash are exported directly too.
@@ -105,6 +111,12 @@ export type {
 } from "./nn";
 
 export { toyTranslationTask, pad, shortcutTask } from "./tasks";
+export { scoreTranslations, evaluateTranslator, alignmentMatrix } from "./translation";
+export type {
+  TranslationScore,
+  EvaluateTranslatorOptions,
+  TranslatorEvaluation,
+} from "./translation";
 export type {
   ToyTranslationOptions,
   SentencePair,
@@ -113,12 +125,68 @@ export type {
   LabelledExample,
   ShortcutTask,
 } from "./tasks";
+export { encodeTime, timestampTask, TimeAligner } from "./alignment";
+export type {
+  TimeEncoding,
+  TimestampTaskOptions,
+  TimestampExample,
+  TimestampTask,
+  TimeAlignerOptions,
+  AlignerOutput,
+  AlignerAccuracy,
+} from "./alignment";
+export { documentTask, HierarchicalReader } from "./hierarchical";
+export type {
+  DocumentTaskOptions,
+  DocumentExample,
+  DocumentTask,
+  HierarchicalReaderOptions,
+  HierarchicalOutput,
+  DocumentReadOptions,
+  DocumentReading,
+  ReaderAccuracy,
+} from "./hierarchical";
+
+export {
+  kendallTau,
+  eraseTokens,
+  leaveOneOut,
+  deletionOrders,
+  deletionCurve,
+  meanCurve,
+  aopc,
+  accuracy,
+  classifierPredict,
+  classifierAttention,
+  uniformAblation,
+  attentionAgreement,
+  classifierDeletionCurves,
+} from "./explain";
+export type {
+  Predict,
+  ImportanceMeasure,
+  LeaveOneOutOptions,
+  DeletionCurveOptions,
+  DeletionPoint,
+  DeletionOrders,
+  DeletionCurves,
+  Example,
+  ClassifierPredictOptions,
+  UniformAblation,
+  AttentionAgreementOptions,
+  AttentionAgreement,
+  ClassifierDeletionOptions,
+} from "./explain";
 
 export { fmt, fmtList, fmtMatrix, fmtFraction } from "./format";
 export type { FmtMatrixOptions } from "./format";
 
 export { renderPlot, heatmap, lineChart, Plot } from "./plot";
 export type { RenderPlotOptions, HeatmapOptions, LineChartOptions, LineSeries } from "./plot";
+export { attentionGraph } from "./plot-graph";
+export type { AttentionGraphOptions } from "./plot-graph";
+export { tokenHeatmap } from "./plot-tokens";
+export type { TokenHeatmapOptions, TokenRow } from "./plot-tokens";
 
 // Exercises come last: their checkers may use anything above.
 export {
@@ -134,3 +202,6 @@ export {
 } from "./exercise";
 export type { Exercise, Judgement, Verdict } from "./exercise";
 export { check, verdict, listExercises } from "./exercises";
+export { WORD_ORDER_SENTENCE, ROTATION_ALIGNMENT } from "./exercises/chapter01";
+export { TEMPERATURE_SCORES } from "./exercises/chapter02";
+export { RANKING_QUERY, RANKING_KEY, SCORE_SPREAD } from "./exercises/chapter03";

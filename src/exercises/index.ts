@@ -5,9 +5,14 @@
 
 import { exerciseRegistry, judgeExercise } from "../exercise";
 import type { Exercise, Verdict } from "../exercise";
+import { chapter01 } from "./chapter01";
 import { chapter02 } from "./chapter02";
+import { chapter03 } from "./chapter03";
+import { chapter04 } from "./chapter04";
+import { chapter05 } from "./chapter05";
+import { chapter06 } from "./chapter06";
 
-const registry = exerciseRegistry(chapter02);
+const registry = exerciseRegistry(chapter01, chapter02, chapter03, chapter04, chapter05, chapter06);
 
 /** Every exercise of the course, in chapter order. */
 export function listExercises(): Exercise[] {
