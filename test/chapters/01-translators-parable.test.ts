@@ -13,27 +13,11 @@ import {
   Notebook,
   numberAfter,
   taggedOutput,
+  prose,
+  rows,
 } from "../support/notebook-check";
 
 const CHAPTER = "01-translators-parable";
-
-/** The prose of the chapter: every markdown cell, joined, each run of white space one space. */
-function prose(notebook: Notebook): string {
-  return notebook.cells
-    .filter((cell) => cell.cell_type === "markdown")
-    .map((cell) => joinText(cell.source))
-    .join("\n")
-    .replace(/\s+/g, " ");
-}
-
-/** The lines of a text that match `pattern`, as their capture groups. */
-function rows(text: string, pattern: RegExp): string[][] {
-  return text
-    .split("\n")
-    .map((line) => line.match(pattern))
-    .filter((match): match is RegExpMatchArray => match !== null)
-    .map((match) => match.slice(1));
-}
 
 /** A setting of the chapter's CONFIG cell, read from its source. */
 function setting(notebook: Notebook, name: string): string {

@@ -12,25 +12,9 @@ import {
   Notebook,
   numberAfter,
   taggedOutput,
+  prose,
+  rows,
 } from "../support/notebook-check";
-
-/** The prose of the chapter: every markdown cell, joined, each run of white space one space. */
-function prose(notebook: Notebook): string {
-  return notebook.cells
-    .filter((cell) => cell.cell_type === "markdown")
-    .map((cell) => joinText(cell.source))
-    .join("\n")
-    .replace(/\s+/g, " ");
-}
-
-/** The lines of a tagged cell's output that match `pattern`, as their capture groups. */
-function rows(text: string, pattern: RegExp): string[][] {
-  return text
-    .split("\n")
-    .map((line) => line.match(pattern))
-    .filter((match): match is RegExpMatchArray => match !== null)
-    .map((match) => match.slice(1));
-}
 
 /** Kendall's τ_b by brute force over all pairs, with the tie correction (Kendall 1945). */
 function bruteForceTauB(a: number[], b: number[]): number {

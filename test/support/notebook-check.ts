@@ -180,3 +180,21 @@ export function numberAfter(text: string, label: string): number {
   if (!match) throw new Error(`no number after "${label}" in:\n${text}`);
   return Number(match[1]);
 }
+
+/** The prose of a chapter: its markdown cells joined, with runs of white space made one space. */
+export function prose(notebook: Notebook): string {
+  return notebook.cells
+    .filter((cell) => cell.cell_type === "markdown")
+    .map((cell) => joinText(cell.source))
+    .join("\n")
+    .replace(/\s+/g, " ");
+}
+
+/** The lines of an output that match `pattern`, as their capture groups. */
+export function rows(text: string, pattern: RegExp): string[][] {
+  return text
+    .split("\n")
+    .map((line) => line.match(pattern))
+    .filter((match): match is RegExpMatchArray => match !== null)
+    .map((match) => match.slice(1));
+}
