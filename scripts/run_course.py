@@ -324,22 +324,29 @@ def notebook_text(nb) -> str:
 
 
 def export_html(executed: list[tuple[Path, object]], out: Path, full_run: bool):
-    """Writes the HTML book to `out`/course: a page for every chapter whose executed copy is in
-    `out`/notebooks (those executed now from memory, the others from their copies), so that
+    """Writes the HTML book to `out`/course: a page for every chapter whose executed copy this
+    runner wrote to `out`/notebooks (those executed now from memory, the others from their
+    copies; notebooks of the user's own in that folder are left out), so that
     running one chapter keeps the others in the book and every page links its neighbours in the
     current order; an index of them all; and the MathJax files the pages load. A run of the
     whole course also removes copies and pages of notebooks that no longer exist."""
     pages = out / "course"
     if full_run:
+        # Only files this runner wrote (listed in its manifest) are ever removed: a folder given
+        # as --out may hold the user's own notebooks and pages.
         current = {path.stem for path, _ in executed}
+        written = read_manifest(out)
         stale = [f for f in (out / "notebooks").glob("*.ipynb") if f.stem not in current]
         stale += [f for f in pages.glob("*.html") if f.stem not in current and f.name != "index.html"]
         for file in stale:
-            file.unlink()
+            if relative_to_out(file, out) in written:
+                file.unlink()
     fresh = {path.stem: nb for path, nb in executed}
+    written = read_manifest(out)
     notebooks = {
         copy.stem: fresh[copy.stem] if copy.stem in fresh else nbformat.read(copy, as_version=4)
         for copy in sorted((out / "notebooks").glob("*.ipynb"))
+        if copy.stem in fresh or relative_to_out(copy, out) in written
     }
     chapters = [book.Chapter(stem, book.chapter_title(nb, stem)) for stem, nb in notebooks.items()]
     exporter = book.BookExporter()
@@ -348,12 +355,35 @@ def export_html(executed: list[tuple[Path, object]], out: Path, full_run: bool):
         following = chapters[number + 1] if number + 1 < len(chapters) else None
         page = exporter.chapter_page(notebooks[chapter.stem], chapter, previous, following)
         write_atomically(pages / chapter.page, page)
+        record_written(out, pages / chapter.page)
     for source, target in book.ASSETS:
         text = source.read_text(encoding="utf-8")
         destination = pages / target
         if not destination.is_file() or destination.read_text(encoding="utf-8") != text:
             write_atomically(destination, text)
     write_atomically(pages / "index.html", book.index_page(chapters))
+
+
+MANIFEST = ".spotlight-written.json"
+
+
+def relative_to_out(file: Path, out: Path) -> str:
+    return file.resolve().relative_to(out.resolve()).as_posix()
+
+
+def read_manifest(out: Path) -> set[str]:
+    """The files (relative to `out`) that this runner has written there, in any run."""
+    try:
+        return set(json.loads((out / MANIFEST).read_text(encoding="utf-8")))
+    except (OSError, ValueError, TypeError):
+        return set()
+
+
+def record_written(out: Path, file: Path) -> None:
+    written = read_manifest(out)
+    name = relative_to_out(file, out)
+    if name not in written:
+        write_atomically(out / MANIFEST, json.dumps(sorted(written | {name}), indent=1) + "\n")
 
 
 def whole_seconds(text: str) -> int:
@@ -384,7 +414,10 @@ def parse_args(argv):
         "--timeout", type=whole_seconds, default=300, help="whole seconds per cell (300)"
     )
     parser.add_argument(
-        "--out", type=Path, default=ROOT / "build", help="where executed notebooks go (build/)"
+        "--out",
+        type=Path,
+        default=None,
+        help="where executed notebooks go (build/; build/scratch/ for notebooks outside notebooks/)",
     )
     parser.add_argument(
         "--refresh",
@@ -410,6 +443,24 @@ def parse_args(argv):
         except Exception as error:  # nbformat raises several kinds for a broken file
             reason = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
             parser.error(f"{path} is not a valid notebook: {reason}")
+    for path in args.notebooks:
+        if not path.resolve().is_relative_to(ROOT):
+            parser.error(
+                f"{path} is outside the project folder, where the kernel cannot find "
+                f"attention-spotlight; copy it inside, e.g. to build/scratch/"
+            )
+    if args.out is None:
+        # The course's own chapters go to build/ and its book; anything else (a scratch copy
+        # with answers filled in) to build/scratch/, so it never replaces a chapter in the book.
+        sources = ROOT / "notebooks"
+        outside = any(path.resolve().parent != sources for path in args.notebooks)
+        args.out = ROOT / "build" / "scratch" if outside else ROOT / "build"
+    for path in args.notebooks:
+        if (args.out / "notebooks" / path.name).resolve() == path.resolve():
+            parser.error(
+                f"--out {args.out} would write the executed copy of {path} over the notebook "
+                f"itself; choose another folder (--refresh is the way to update a source)"
+            )
     missing = [] if args.no_html else book.missing_assets()
     if missing:
         parser.error(f"the HTML book needs {display_name(missing[0])}; run `npm run setup` first")
@@ -419,6 +470,8 @@ def parse_args(argv):
         probe.close()
     except OSError as error:
         parser.error(f"cannot write to --out {args.out}: {error.strerror}")
+    if args.report is not None and args.report.is_dir():
+        parser.error(f"--report {args.report} is a folder; give a file name, e.g. build/report.json")
     if args.report is not None and not os.access(args.report.parent.resolve(), os.W_OK):
         parser.error(f"cannot write --report {args.report}: its folder is missing or read-only")
     return args
@@ -449,6 +502,7 @@ def main(argv=None) -> int:
         timings[display_name(path)] = round(time.monotonic() - started, 1)
         text = notebook_text(nb)
         write_atomically(args.out / "notebooks" / path.name, text)
+        record_written(args.out, args.out / "notebooks" / path.name)
         if args.refresh and path.read_text(encoding="utf-8") != text:
             write_atomically(path, text)
             print(f"course: refreshed the outputs stored in {display_name(path)}")

@@ -2,7 +2,16 @@
 // broken cell and leaves sources alone, and the output checker catches drift but tolerates
 // what it is configured to tolerate.
 import { expect } from "chai";
-import { readFileSync, rmSync } from "node:fs";
+import {
+  copyFileSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { ROOT, runCourse, RunResult } from "./support/course";
 import { makeNotebook, writeNotebook } from "./support/make-notebook";
@@ -186,5 +195,62 @@ describe("the course runner on notebooks that run", function () {
     const refreshed = runCourse([path], join(dir, "out"), ["--refresh", "--no-html"]);
     expect(refreshed.status, refreshed.stderr).to.equal(0);
     expect(compareNotebooks(readNotebook(path), executed)).to.deep.equal([]);
+  });
+});
+
+describe("the course runner refuses, before running anything", function () {
+  this.timeout(60_000);
+  const dir = join(WORK, "refuse");
+  const chapter = join(ROOT, "notebooks", "02-spotlight-and-entropy.ipynb");
+
+  it("an --out that would write an executed copy over its source notebook", () => {
+    const before = readFileSync(chapter, "utf8");
+    const run = runCourse([chapter], ROOT, ["--no-html"]);
+    expect(run.status).to.equal(2);
+    expect(run.stderr).to.match(/would write the executed copy of .* over the notebook itself/);
+    expect(readFileSync(chapter, "utf8")).to.equal(before);
+  });
+
+  it("a notebook outside the project folder, saying where to copy it", () => {
+    const outside = join(mkdtempSync(join(tmpdir(), "spotlight-outside-")), "copy.ipynb");
+    copyFileSync(chapter, outside);
+    const run = runCourse([outside], join(dir, "out"), ["--no-html"]);
+    expect(run.status).to.equal(2);
+    expect(run.stderr).to.match(
+      /is outside the project folder, .* copy it inside, e\.g\. to build\/scratch\//,
+    );
+    rmSync(outside, { force: true });
+  });
+
+  it("a --report that is a folder", () => {
+    mkdirSync(join(dir, "a-folder"), { recursive: true });
+    const run = runCourse([chapter], join(dir, "out"), ["--report", join(dir, "a-folder")]);
+    expect(run.status).to.equal(2);
+    expect(run.stderr).to.match(/--report .*a-folder is a folder; give a file name/);
+  });
+});
+
+describe("the course runner in an --out folder that holds the user's own files", function () {
+  this.timeout(5 * 60_000);
+  const dir = join(WORK, "own-files");
+
+  it("neither lists nor overwrites them in the book", () => {
+    rmSync(dir, { recursive: true, force: true });
+    const out = join(dir, "out");
+    mkdirSync(join(out, "notebooks"), { recursive: true });
+    mkdirSync(join(out, "course"), { recursive: true });
+    writeNotebook(join(out, "notebooks", "mine.ipynb"), [{ source: "1", stdout: "" }]);
+    writeFileSync(join(out, "course", "mine.html"), "<p>my page</p>");
+    const path = writeNotebook(join(dir, "ok.ipynb"), [
+      { source: 'console.log("ok");', stdout: "ok\n" },
+    ]);
+
+    const run = runCourse([path], out);
+    expect(run.status, run.stderr).to.equal(0);
+    expect(readFileSync(join(out, "course", "mine.html"), "utf8")).to.equal("<p>my page</p>");
+    expect(existsSync(join(out, "notebooks", "mine.ipynb"))).to.equal(true);
+    const index = readFileSync(join(out, "course", "index.html"), "utf8");
+    expect(index).to.match(/<a href="ok\.html">/);
+    expect(index).not.to.match(/mine\.html/);
   });
 });
