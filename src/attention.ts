@@ -279,6 +279,12 @@ export function additiveScore(weights: AdditiveWeights): ScoreFunction {
   if (weights === null || typeof weights !== "object" || Array.isArray(weights)) {
     throw new TypeError(`additiveScore: weights must be an object; got ${kindOf(weights)}`);
   }
+  const unknown = Object.keys(weights).find((key) => !["wQuery", "wKey", "v"].includes(key));
+  if (unknown !== undefined) {
+    throw new TypeError(
+      `additiveScore: unknown weight "${unknown}"; expected exactly wQuery, wKey, v`,
+    );
+  }
   const { wQuery, wKey, v } = weights;
   checkMatrix("additiveScore", "wQuery", wQuery);
   checkMatrix("additiveScore", "wKey", wKey);

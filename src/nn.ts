@@ -49,7 +49,7 @@ import {
   kindOf,
 } from "./check";
 import { sinusoidalPositions } from "./attention";
-import { Random } from "./random";
+import { Random, checkRandom } from "./random";
 import { Matrix } from "./tensor";
 
 /** Anything with trainable parameters. */
@@ -120,6 +120,7 @@ export class Linear implements Module {
   readonly bias: Var | undefined;
 
   constructor(rng: Random, dIn: number, dOut: number, options: LinearOptions = {}) {
+    checkRandom("Linear", "rng", rng);
     checkOptions("Linear", options, ["bias", "name"]);
     checkInteger("Linear", "dIn", dIn, 1);
     checkInteger("Linear", "dOut", dOut, 1);
@@ -153,6 +154,7 @@ export class Embedding implements Module {
   readonly table: Var;
 
   constructor(rng: Random, vocabulary: number, d: number, name = "embedding") {
+    checkRandom("Embedding", "rng", rng);
     checkInteger("Embedding", "vocabulary", vocabulary, 1);
     checkInteger("Embedding", "d", d, 1);
     const data = new Float64Array(vocabulary * d);
@@ -195,6 +197,7 @@ export class GRUCell implements Module {
   readonly hidden: number;
 
   constructor(rng: Random, dIn: number, hidden: number, name = "gru") {
+    checkRandom("GRUCell", "rng", rng);
     checkInteger("GRUCell", "dIn", dIn, 1);
     checkInteger("GRUCell", "hidden", hidden, 1);
     const bound = 1 / Math.sqrt(hidden);
@@ -304,6 +307,7 @@ export class Encoder implements Module {
     bidirectional = false,
     positions = false,
   ) {
+    checkRandom("Encoder", "rng", rng);
     if (typeof bidirectional !== "boolean") {
       throw new TypeError(`Encoder: bidirectional must be a boolean; got ${kindOf(bidirectional)}`);
     }
@@ -467,6 +471,7 @@ export class BottleneckDecoder implements Decoder {
   readonly positions: boolean;
 
   constructor(rng: Random, options: DecoderOptions) {
+    checkRandom("BottleneckDecoder", "rng", rng);
     checkDecoderOptions("BottleneckDecoder", options, DECODER_OPTIONS);
     const { vocabulary, dEmbed, hidden } = options;
     const dState = options.dState ?? hidden;
@@ -542,6 +547,7 @@ export class AttentionDecoder implements Decoder {
   private readonly keysFor = new WeakMap<EncoderOutput, Var>();
 
   constructor(rng: Random, options: AttentionDecoderOptions) {
+    checkRandom("AttentionDecoder", "rng", rng);
     checkDecoderOptions("AttentionDecoder", options, [
       ...DECODER_OPTIONS,
       "score",
@@ -758,6 +764,7 @@ export class Seq2Seq implements Module {
   readonly startToken: number;
 
   constructor(rng: Random, options: Seq2SeqOptions) {
+    checkRandom("Seq2Seq", "rng", rng);
     const fn = "Seq2Seq";
     checkRequiredOptions(fn, options, SEQ2SEQ_OPTIONS);
     const { sourceVocabulary, targetVocabulary, dEmbed, hidden } = options;
@@ -765,7 +772,7 @@ export class Seq2Seq implements Module {
     checkInteger(fn, "targetVocabulary", targetVocabulary, 1);
     checkInteger(fn, "dEmbed", dEmbed, 1);
     checkInteger(fn, "hidden", hidden, 1);
-    const attention = options.attention ?? "additive";
+    const attention = options.attention === undefined ? "additive" : options.attention;
     if (attention !== "none" && attention !== "additive" && attention !== "multiplicative") {
       throw new RangeError(
         `${fn}: attention must be "none", "additive" or "multiplicative"; got ${String(attention)}`,
@@ -806,7 +813,31 @@ export class Seq2Seq implements Module {
 
   /** Mean cross-entropy per real target token, with teacher forcing. */
   loss(batch: TranslationBatch): Var {
-    const { B, T } = checkBatch("Seq2Seq.loss", batch.target);
+    const fn = "Seq2Seq.loss";
+    if (typeof batch !== "object" || batch === null) {
+      throw new TypeError(`${fn}: batch must be { source, target }; got ${kindOf(batch)}`);
+    }
+    const { B, T } = checkBatch(fn, batch.target);
+    const { B: sources } = checkBatch(fn, batch.source);
+    if (sources !== B) {
+      throw new RangeError(
+        `${fn}: batch.source and batch.target must hold the same number of sentences; ` +
+          `got ${sources} and ${B}`,
+      );
+    }
+    // The start token (id targetVocabulary) and anything outside the vocabulary are not words a
+    // reference may contain; −1 is not padding here either: padding is what lies past a length.
+    batch.target.tokens.forEach((row, b) => {
+      for (let t = 0; t < batch.target.lengths[b]; t++) {
+        const id = row[t];
+        if (!Number.isInteger(id) || id < 0 || id >= this.startToken) {
+          throw new RangeError(
+            `${fn}: batch.target.tokens[${b}][${t}] is ${String(id)}; the target vocabulary ` +
+              `has ids 0 … ${this.startToken - 1}`,
+          );
+        }
+      }
+    });
     const encoded = this.encoder.forward(batch.source);
     const inputs = Array.from({ length: T }, (_, t) =>
       batch.target.tokens.map((row) => (t === 0 ? this.startToken : row[t - 1])),
@@ -937,6 +968,7 @@ export class AttentionClassifier implements Module {
   readonly uniformAttention: boolean;
 
   constructor(rng: Random, options: AttentionClassifierOptions) {
+    checkRandom("AttentionClassifier", "rng", rng);
     const fn = "AttentionClassifier";
     checkRequiredOptions(fn, options, CLASSIFIER_OPTIONS);
     const { vocabulary, dEmbed, dAttn, classes } = options;
@@ -1058,6 +1090,14 @@ export class Adam {
     checkArray("Adam", "params", params);
     if (params.length === 0)
       throw new RangeError("Adam: params must not be empty; nothing to train");
+    params.forEach((p, k) => {
+      if (!(p instanceof Var) || !p.requiresGrad) {
+        const got = p instanceof Var ? "a constant Var" : kindOf(p);
+        throw new TypeError(
+          `Adam: params[${k}] must be a parameter (a Var from parameter() or a layer); got ${got}`,
+        );
+      }
+    });
     this.params = params;
     this.learningRate = positive("learningRate", options.learningRate ?? 0.01);
     this.beta1 = fraction("beta1", options.beta1 ?? 0.9);

@@ -15,7 +15,7 @@
  * fixture in test/random.test.ts pins its output.
  */
 
-import { checkArray, checkFiniteNumber, checkInteger, showNumber } from "./check";
+import { checkArray, checkFiniteNumber, checkInteger, kindOf, showNumber } from "./check";
 
 /** A seeded source of random numbers; see {@link createRandom}. */
 export interface Random {
@@ -192,4 +192,23 @@ function lowbias32(x: number): number {
   z = Math.imul(z, 0x846ca68b);
   z ^= z >>> 16;
   return z >>> 0;
+}
+
+/**
+ * Throws a TypeError unless `rng` is a generator from {@link createRandom} (or anything with the
+ * same methods), naming the function and the argument.
+ *
+ * @example checkRandom("Seq2Seq", "rng", createRandom(1)); // passes
+ */
+export function checkRandom(fn: string, argName: string, rng: unknown): asserts rng is Random {
+  const methods = ["uniform", "normal", "int", "permutation"] as const;
+  const ok =
+    typeof rng === "object" &&
+    rng !== null &&
+    methods.every((m) => typeof (rng as Record<string, unknown>)[m] === "function");
+  if (!ok) {
+    throw new TypeError(
+      `${fn}: ${argName} must be a seeded generator from createRandom(seed); got ${kindOf(rng)}`,
+    );
+  }
 }

@@ -6,8 +6,8 @@
  * data on every run and every machine.
  */
 
-import { checkInteger, checkOptions } from "./check";
-import { createRandom, Random } from "./random";
+import { checkArray, checkInteger, checkOptions, kindOf } from "./check";
+import { checkRandom, createRandom, Random } from "./random";
 import { SequenceBatch, TranslationBatch } from "./nn";
 
 /** Options of {@link toyTranslationTask}. */
@@ -83,6 +83,7 @@ export function toyTranslationTask(options: ToyTranslationOptions = {}): ToyTran
     });
 
   const sample = (r: Random, count: number, minLength: number, maxLength: number) => {
+    checkRandom("sample", "rng", r);
     checkInteger("sample", "count", count, 1);
     checkInteger("sample", "minLength", minLength, 1);
     checkInteger("sample", "maxLength", maxLength, minLength);
@@ -107,7 +108,17 @@ export function toyTranslationTask(options: ToyTranslationOptions = {}): ToyTran
  * @example pad([[3, 1], [2]]) // { tokens: [[3, 1], [2, 0]], lengths: [2, 1] }
  */
 export function pad(sequences: readonly (readonly number[])[]): SequenceBatch {
+  checkArray("pad", "sequences", sequences);
   if (sequences.length === 0) throw new RangeError("pad: sequences must not be empty");
+  sequences.forEach((sequence, k) => {
+    checkArray("pad", `sequences[${k}]`, sequence);
+    const t = sequence.findIndex((id) => !Number.isInteger(id) || id < 0);
+    if (t >= 0) {
+      throw new RangeError(
+        `pad: sequences[${k}][${t}] is ${String(sequence[t])}; a token id is an integer >= 0`,
+      );
+    }
+  });
   const T = Math.max(...sequences.map((s) => s.length));
   if (T === 0) throw new RangeError("pad: every sequence is empty");
   return {
@@ -181,7 +192,13 @@ export function shortcutTask(options: ShortcutOptions = {}): ShortcutTask {
   const neutralIds = ids(neutral);
 
   const sample = (rng: Random, count: number, watermarkTracksLabel: boolean) => {
+    checkRandom("sample", "rng", rng);
     checkInteger("sample", "count", count, 1);
+    if (typeof watermarkTracksLabel !== "boolean") {
+      throw new TypeError(
+        `sample: watermarkTracksLabel must be a boolean; got ${kindOf(watermarkTracksLabel)}`,
+      );
+    }
     return Array.from({ length: count }, (): LabelledExample => {
       const label: 0 | 1 = rng.uniform() < 0.5 ? 1 : 0;
       // The label's words outnumber the other side's by one to three.

@@ -300,6 +300,14 @@ describe("bilinearScore", () => {
 });
 
 describe("additiveScore", () => {
+  it("rejects a weight it does not know instead of ignoring it", () => {
+    const w = identity(2);
+    expect(() => additiveScore({ wQuery: w, wKey: w, v: [1, 1], b: 1 } as never)).to.throw(
+      TypeError,
+      /^additiveScore: unknown weight "b"; expected exactly wQuery, wKey, v$/,
+    );
+  });
+
   it("matches a hand-computed 1×2 case", () => {
     const score = additiveScore({ wQuery: matrix([[1]]), wKey: matrix([[1]]), v: [2] });
     // 2·tanh(0.5 + 0.5), 2·tanh(0.5 − 0.5)

@@ -38,7 +38,7 @@ import type {
 } from "../src/nn";
 import { randomMatrix } from "../src/ops";
 import { createRandom } from "../src/random";
-import { shortcutTask, toyTranslationTask } from "../src/tasks";
+import { pad, shortcutTask, toyTranslationTask } from "../src/tasks";
 import { matrix, Matrix } from "../src/tensor";
 import { sinusoidalPositions } from "../src/attention";
 import { expectClose } from "./support/close";
@@ -487,6 +487,90 @@ describe("options of the layers and models", () => {
     expect(() => new AttentionClassifier(rng, flag)).to.throw(
       TypeError,
       /^AttentionClassifier: uniformAttention must be a boolean; got number$/,
+    );
+  });
+});
+
+describe("Seq2Seq.loss", () => {
+  const model = new Seq2Seq(createRandom(1), {
+    sourceVocabulary: 5,
+    targetVocabulary: 5,
+    dEmbed: 2,
+    hidden: 3,
+    attention: "multiplicative",
+  });
+  const source = { tokens: [[1, 2]], lengths: [2] };
+
+  it("refuses the start token, −1 and ids past the vocabulary inside a reference", () => {
+    for (const id of [5, -1, 6, 0.5]) {
+      const batch = { source, target: { tokens: [[1, id]], lengths: [2] } };
+      expect(() => model.loss(batch), String(id)).to.throw(
+        RangeError,
+        new RegExp(
+          `^Seq2Seq\\.loss: batch\\.target\\.tokens\\[0\\]\\[1\\] is ${String(id).replace(".", "\\.")}; ` +
+            "the target vocabulary has ids 0 … 4$",
+        ),
+      );
+    }
+  });
+
+  it("accepts anything past a reference's length (padding)", () => {
+    const batch = { source, target: { tokens: [[1, 99]], lengths: [1] } };
+    expect(() => model.loss(batch)).not.to.throw();
+  });
+
+  it("names both counts when source and target hold different numbers of sentences", () => {
+    const batch = { source, target: { tokens: [[1], [2]], lengths: [1, 1] } };
+    expect(() => model.loss(batch)).to.throw(
+      RangeError,
+      /^Seq2Seq\.loss: batch\.source and batch\.target must hold the same number of sentences; got 1 and 2$/,
+    );
+    expect(() => model.loss(null as never)).to.throw(TypeError, /^Seq2Seq\.loss: batch must be/);
+  });
+});
+
+describe("seeded generators and parameters", () => {
+  it("every model names itself when rng is not a generator from createRandom", () => {
+    const options = { sourceVocabulary: 3, targetVocabulary: 3, dEmbed: 2, hidden: 2 };
+    expect(() => new Seq2Seq(undefined as never, options)).to.throw(
+      TypeError,
+      /^Seq2Seq: rng must be a seeded generator from createRandom\(seed\); got undefined$/,
+    );
+    expect(
+      () => new AttentionClassifier(1 as never, { vocabulary: 3, dEmbed: 2, dAttn: 2, classes: 2 }),
+    ).to.throw(TypeError, /^AttentionClassifier: rng must be a seeded generator/);
+    expect(() => toyTranslationTask().sample(undefined as never, 2, 3, 4)).to.throw(
+      TypeError,
+      /^sample: rng must be a seeded generator/,
+    );
+  });
+
+  it("Adam takes parameters only, naming the first that is not one", () => {
+    expect(() => new Adam([1, 2] as never)).to.throw(
+      TypeError,
+      /^Adam: params\[0\] must be a parameter \(a Var from parameter\(\) or a layer\); got number$/,
+    );
+    expect(() => new Adam([constant(matrix([[1]]))])).to.throw(TypeError, /got a constant Var$/);
+  });
+
+  it("Seq2Seq refuses attention: null instead of reading it as the default", () => {
+    const options = { sourceVocabulary: 3, targetVocabulary: 3, dEmbed: 2, hidden: 2 };
+    expect(() => new Seq2Seq(createRandom(1), { ...options, attention: null as never })).to.throw(
+      RangeError,
+      /^Seq2Seq: attention must be "none", "additive" or "multiplicative"; got null$/,
+    );
+  });
+
+  it("pad refuses token ids that are not integers >= 0, and a watermark flag that is not boolean", () => {
+    expect(() => pad([[1, NaN]])).to.throw(
+      RangeError,
+      /^pad: sequences\[0\]\[1\] is NaN; a token id is an integer >= 0$/,
+    );
+    expect(() => pad([[-1]])).to.throw(RangeError, /^pad: sequences\[0\]\[0\] is -1/);
+    expect(() => pad(null as never)).to.throw(TypeError, /^pad: sequences must be an array/);
+    expect(() => shortcutTask().sample(createRandom(1), 2, "yes" as never)).to.throw(
+      TypeError,
+      /^sample: watermarkTracksLabel must be a boolean; got string$/,
     );
   });
 });
