@@ -13,8 +13,7 @@
  * `src/exercises/index.ts`.
  */
 
-import { kindOf } from "./check";
-import { fmt } from "./format";
+import { kindOf, showNumber } from "./check";
 import { Matrix, isMatrix } from "./tensor";
 
 /** What a checker decided about one answer. */
@@ -149,6 +148,15 @@ export function judgeExercise(exercise: Exercise, answer: unknown): Verdict {
 // Building blocks for checkers. Each takes the answer as `unknown` and returns a Judgement, so a
 // checker reads as a short list of expectations.
 
+/**
+ * Shows a learner's number in a verdict: all its digits when that is short, else 8 significant
+ * digits, so that 1.0000001 is not shown as "1.0000" and 1e308 not as 309 digits.
+ */
+export function showAnswer(x: number): string {
+  const text = showNumber(x);
+  return text.length <= 12 ? text : x.toPrecision(8);
+}
+
 /** Default tolerance for numeric answers: relative 1e-6, with an absolute floor of 1e-9. */
 export const ANSWER_TOLERANCE = 1e-6;
 
@@ -176,7 +184,9 @@ export function judgeNumber(
   if (!Number.isFinite(answer)) return wrong(`Expected a finite number; got ${answer}.`);
   return near(answer, expected, tolerance)
     ? right()
-    : wrong(`${fmt(answer)} is not it (checked to a relative ${tolerance}).`);
+    : wrong(
+        `${showAnswer(answer)} is not it (checked to a relative ${tolerance.toExponential(0)}).`,
+      );
 }
 
 /**
@@ -205,9 +215,7 @@ export function judgeNumbers(
   const index = got.findIndex((x, i) => !Number.isFinite(x) || !near(x, want[i], tolerance));
   return index < 0
     ? right()
-    : wrong(
-        `Entry ${index} (counting from 0) is ${Number.isFinite(got[index]) ? fmt(got[index]) : got[index]}, which is not it.`,
-      );
+    : wrong(`Entry ${index} (counting from 0) is ${showAnswer(got[index])}, which is not it.`);
 }
 
 function flatten(values: readonly number[] | readonly (readonly number[])[] | Matrix): number[] {

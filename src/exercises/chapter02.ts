@@ -3,7 +3,7 @@
  * row of the protein pair matrix read as a distribution.
  */
 
-import { defineExercise, judgeNumber, right, wrong } from "../exercise";
+import { defineExercise, showAnswer, judgeNumber, right, wrong } from "../exercise";
 import type { Exercise } from "../exercise";
 import { entropy } from "../entropy";
 import { softmax } from "../softmax";
@@ -34,9 +34,9 @@ export const chapter02: readonly Exercise[] = [
       }
       const reached = entropy(softmax([...TEMPERATURE_SCORES], { temperature: answer }));
       return Math.abs(reached - TARGET_ENTROPY) <= 1e-3
-        ? right(`At T = ${fmt(answer, 4)} the entropy is ${fmt(reached, 4)} nats.`)
+        ? right(`At T = ${showAnswer(answer)} the entropy is ${fmt(reached, 4)} nats.`)
         : wrong(
-            `At T = ${fmt(answer, 4)} the entropy is ${fmt(reached, 4)} nats, not 0.5 (±0.001).`,
+            `At T = ${showAnswer(answer)} the entropy is ${fmt(reached, 4)} nats, not 0.5 (±0.001).`,
           );
     },
   }),

@@ -99,6 +99,9 @@ export const chapter03: readonly Exercise[] = [
       }
       const q = RANKING_QUERY;
       const k = RANKING_KEY;
+      if (!Number.isFinite(dot(q, key)) || !Number.isFinite(distance(q, key))) {
+        return wrong("Your key is so long that qᵀk or ‖q − k‖ overflows; keep its entries modest.");
+      }
       const facts =
         `Your key has qᵀk = ${fmt(dot(q, key), 3)} and ‖q − k‖ = ${fmt(distance(q, key), 3)}; ` +
         `the key ${fmtList(k, 1)} has ${fmt(dot(q, k), 3)} and ${fmt(distance(q, k), 3)}.`;

@@ -7,7 +7,7 @@
 import { additiveScore } from "../attention";
 import type { AdditiveWeights } from "../attention";
 import { encodeTime } from "../alignment";
-import { kindOf } from "../check";
+import { kindOf, showNumber } from "../check";
 import { defineExercise, judgeFunction, judgeNumber, right, wrong } from "../exercise";
 import type { Exercise, Judgement } from "../exercise";
 import { fmt } from "../format";
@@ -71,7 +71,9 @@ function judgeShiftedBump(answer: unknown): Judgement {
 function judgeLighter(answer: unknown): Judgement {
   const { dQuery, dKey } = LIGHTER_SIZES;
   if (typeof answer !== "number" || !Number.isInteger(answer) || answer < 1) {
-    return wrong(`Expected a whole hidden size d_a >= 1; got ${kindOf(answer)} ${String(answer)}.`);
+    return wrong(
+      `Expected a whole hidden size d_a >= 1; got ${typeof answer === "number" ? showNumber(answer) : kindOf(answer)}.`,
+    );
   }
   const at = (dAttn: number) => attentionParameters(dQuery, dKey, dAttn);
   const counts = at(answer);
