@@ -968,6 +968,13 @@ function checkCurve(fn: string, argName: string, points: unknown): void {
     const { fraction, value } = point as Partial<DeletionPoint>;
     checkFiniteNumber(fn, `${argName}[${k}].fraction`, fraction);
     checkFiniteNumber(fn, `${argName}[${k}].value`, value);
+    const previous = k === 0 ? 0 : (points[k - 1] as DeletionPoint).fraction;
+    if (fraction! < 0 || fraction! > 1 || (k > 0 && fraction! <= previous)) {
+      throw new RangeError(
+        `${fn}: ${argName}[${k}].fraction is ${showNumber(fraction!)}; the fractions erased must ` +
+          `rise from 0 to 1`,
+      );
+    }
   });
 }
 

@@ -1224,6 +1224,12 @@ export function train(options: TrainOptions): number[] {
       throw new RangeError(`train: the loss at step ${step} is ${value}; training diverged`);
     }
     backward(loss);
+    if (step === 0 && options.optimizer.params.every((p) => p.grad === undefined)) {
+      throw new RangeError(
+        "train: the loss does not depend on any of the optimizer's parameters; " +
+          "was the optimizer made for another model?",
+      );
+    }
     options.optimizer.step();
     losses.push(value);
     const done = step + 1;

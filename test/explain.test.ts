@@ -450,6 +450,18 @@ describe("meanCurve and aopc", () => {
       /^aopc: curve\[0\]\.value must be finite; got NaN$/,
     );
   });
+
+  it("aopc refuses fractions outside [0, 1] or not rising", () => {
+    const point = (fraction: number) => ({ fraction, value: 0.5 });
+    expect(() => aopc([point(0), point(2)])).to.throw(
+      RangeError,
+      /^aopc: curve\[1\]\.fraction is 2; the fractions erased must rise from 0 to 1$/,
+    );
+    expect(() => aopc([point(0.5), point(0.25)])).to.throw(
+      RangeError,
+      /curve\[1\]\.fraction is 0\.25/,
+    );
+  });
 });
 
 describe("accuracy", () => {

@@ -364,6 +364,15 @@ describe("training", function () {
     );
   });
 
+  it("stops when the loss does not depend on the optimizer's parameters", () => {
+    const optimizer = new Adam([parameter(matrix([[1]]))]);
+    const other = parameter(matrix([[2]]));
+    expect(() => train({ steps: 2, loss: () => sum(mul(other, other)), optimizer })).to.throw(
+      RangeError,
+      /^train: the loss does not depend on any of the optimizer's parameters; /,
+    );
+  });
+
   it("stops with a clear error when the loss is not finite", () => {
     const theta = parameter(matrix([[1]]));
     const loss = (): Var => scale(log(theta), Infinity);
