@@ -74,7 +74,12 @@ SCRIPT = "scripts/make_model_fixtures.py"
 DTYPE = torch.float64
 
 # One seed per fixture file, so adding a case to one file leaves the others unchanged.
-SEEDS = {"seq2seq": 20240201, "classifier": 20240202, "seq2seq-bidirectional": 20240203}
+SEEDS = {
+    "seq2seq": 20240201,
+    "classifier": 20240202,
+    "seq2seq-bidirectional": 20240203,
+    "seq2seq-positions": 20240204,
+}
 
 # Parameters are drawn, then rounded to this many decimals: the rounded numbers are what both
 # PyTorch and the library start from.
@@ -104,6 +109,11 @@ ATTENTIONS = ["additive", "multiplicative", "none"]
 BIDIRECTIONAL_OPTIONS = {**SEQ2SEQ_OPTIONS, "bidirectional": True}
 BIDIRECTIONAL_SOURCE_LENGTHS = [4, 1, 5]
 BIDIRECTIONAL_TARGET_LENGTHS = [5, 3, 2]
+
+# Chapter 1's model: bidirectional, with sinusoidal positions added to every input embedding
+# of the encoder (source step t) and the decoder (output step t). dEmbed = 3 is odd, so the
+# last column is a sine without its cosine.
+POSITIONS_OPTIONS = {**BIDIRECTIONAL_OPTIONS, "positions": True}
 
 # The classifier: shortcutTask's 21-word vocabulary (id 0 is the watermark), two classes, a
 # batch with padding so that the masked softmax matters.
@@ -221,6 +231,15 @@ def masked_softmax(scores: torch.Tensor, mask: torch.Tensor) -> torch.Tensor:
     return torch.softmax(scores.masked_fill(~mask, float("-inf")), dim=-1)
 
 
+def sinusoid(length: int, d: int) -> torch.Tensor:
+    """Vaswani et al. 2017, §3.5, written out again here: column 2i of row p is
+    sin(p / 10000^(2i/d)) and column 2i + 1 its cos, d odd allowed. [length, d]."""
+    p = torch.arange(length, dtype=DTYPE)[:, None]
+    i = torch.arange(d)[None, :] // 2  # the pair a column belongs to
+    angle = p / torch.pow(torch.tensor(10000.0, dtype=DTYPE), (2 * i).to(DTYPE) / d)
+    return torch.where(torch.arange(d)[None, :] % 2 == 0, torch.sin(angle), torch.cos(angle))
+
+
 def length_mask(lengths: torch.Tensor, T: int) -> torch.Tensor:
     """[B, T] booleans: whether step t is one of example b's real tokens."""
     return torch.arange(T)[None, :] < lengths[:, None]
@@ -282,8 +301,16 @@ class TorchEncoder(nn.Module):
     first, s_t = [→h_t; ←h_t] (dState = 2H), and the summary is [→h_(length−1); ←h_0].
     """
 
-    def __init__(self, vocabulary: int, d_embed: int, hidden: int, bidirectional: bool = False):
+    def __init__(
+        self,
+        vocabulary: int,
+        d_embed: int,
+        hidden: int,
+        bidirectional: bool = False,
+        positions: bool = False,
+    ):
         super().__init__()
+        self.positions = positions
         self.embedding = nn.Embedding(vocabulary, d_embed, dtype=DTYPE)
         self.cell = nn.GRUCell(d_embed, hidden, dtype=DTYPE)
         if bidirectional:
@@ -297,10 +324,17 @@ class TorchEncoder(nn.Module):
         h = torch.zeros(B, cell.hidden_size, dtype=DTYPE)
         states: list[torch.Tensor] = [h] * S
         for t in order:
-            step = cell(self.embedding(tokens[:, t]), h)  # (B, dEmbed), (B, H) → (B, H)
+            step = cell(self.embed(tokens)[:, t], h)  # (B, dEmbed), (B, H) → (B, H)
             h = torch.where((t < lengths)[:, None], step, h)  # padded steps keep the state
             states[t] = h
         return torch.stack(states, dim=1), h
+
+    def embed(self, tokens: torch.Tensor) -> torch.Tensor:
+        """tokens [B, S] → embeddings [B, S, dEmbed], plus position p_t at step t if asked."""
+        x = self.embedding(tokens)
+        if self.positions:
+            x = x + sinusoid(tokens.shape[1], x.shape[2])[None, :, :]
+        return x
 
     def forward(self, tokens: torch.Tensor, lengths: torch.Tensor):
         """tokens [B, S], lengths [B] → states [B, S, dState], final [B, dState], mask [B, S]."""
@@ -339,7 +373,10 @@ class TorchSeq2Seq(nn.Module):
         d_attn = H  # AttentionDecoder's default, which Seq2Seq uses
         self.attention = attention
         self.start_token = options["targetVocabulary"]
-        self.encoder = TorchEncoder(options["sourceVocabulary"], d_embed, H, bidirectional)
+        self.positions = options.get("positions", False)
+        self.encoder = TorchEncoder(
+            options["sourceVocabulary"], d_embed, H, bidirectional, self.positions
+        )
         self.embedding = nn.Embedding(vocabulary, d_embed, dtype=DTYPE)
         if attention == "none":
             # h_t = GRU([y_(t−1); c], h_(t−1)), logits_t = [h_t; c]·W_out + b
@@ -387,6 +424,8 @@ class TorchSeq2Seq(nn.Module):
         for t in range(T):
             inputs = torch.full((B,), self.start_token) if t == 0 else target[:, t - 1]
             y = self.embedding(inputs)  # (B, dEmbed)
+            if self.positions:
+                y = y + sinusoid(T, y.shape[1])[t]  # the position of output step t
             if self.attention == "none":
                 h = self.cell(torch.cat([y, final], dim=1), h)
                 logits.append(self.output(torch.cat([h, final], dim=1)))
@@ -459,7 +498,7 @@ def self_check_encoder(model: TorchSeq2Seq, source: torch.Tensor, lengths: torch
             for name in ["weight_ih", "weight_hh", "bias_ih", "bias_hh"]:
                 getattr(gru, f"{name}_l0{suffix}").copy_(getattr(cell, name))
         packed = pack_padded_sequence(
-            encoder.embedding(source), lengths, batch_first=True, enforce_sorted=False
+            encoder.embed(source), lengths, batch_first=True, enforce_sorted=False
         )
         outputs, last = gru(packed)
         outputs, _ = pad_packed_sequence(outputs, batch_first=True, total_length=source.shape[1])
@@ -627,6 +666,15 @@ def main() -> None:
     OUT_DIR.mkdir(parents=True, exist_ok=True)
     write("seq2seq", seq2seq_fixtures("seq2seq", SEQ2SEQ_OPTIONS, SOURCE_LENGTHS, TARGET_LENGTHS))
     write("classifier", classifier_fixtures())
+    write(
+        "seq2seq-positions",
+        seq2seq_fixtures(
+            "seq2seq-positions",
+            POSITIONS_OPTIONS,
+            BIDIRECTIONAL_SOURCE_LENGTHS,
+            BIDIRECTIONAL_TARGET_LENGTHS,
+        ),
+    )
     write(
         "seq2seq-bidirectional",
         seq2seq_fixtures(

@@ -78,6 +78,7 @@ const SCRIPT = "scripts/make_model_fixtures.py";
 
 const seq2seq = loadFixture<Seq2SeqFixtures>("seq2seq");
 const bidirectional = loadFixture<Seq2SeqFixtures>("seq2seq-bidirectional");
+const positions = loadFixture<Seq2SeqFixtures>("seq2seq-positions");
 const classifier = loadFixture<ClassifierFixtures>("classifier");
 
 /**
@@ -151,6 +152,7 @@ describe("model reference fixtures", () => {
   for (const [file, meta] of [
     ["seq2seq", seq2seq.meta],
     ["seq2seq-bidirectional", bidirectional.meta],
+    ["seq2seq-positions", positions.meta],
     ["classifier", classifier.meta],
   ] as const) {
     it(`${file}.json records PyTorch 2.13.0, float64 and the script's seed`, () => {
@@ -183,6 +185,19 @@ describe("model reference fixtures", () => {
     ]);
   });
 
+  it("seq2seq-positions.json covers the three decoders with positions on every embedding", () => {
+    expect(positions.options.bidirectional).to.equal(true);
+    expect(positions.options.positions).to.equal(true);
+    expect(positions.options.dEmbed % 2, "an odd dEmbed: a last sine without its cosine").to.equal(
+      1,
+    );
+    expect(positions.models.map((m) => m.attention)).to.deep.equal([
+      "additive",
+      "multiplicative",
+      "none",
+    ]);
+  });
+
   it("the bidirectional batch has a one-token source and one with no padding", () => {
     // A one-token source is read backward in a single step from the zero state; an unpadded
     // one starts its backward pass at the very first step of the reversed loop.
@@ -208,8 +223,10 @@ describe("model reference fixtures", () => {
   });
 });
 
-for (const fixtures of [seq2seq, bidirectional]) {
-  const encoder = fixtures.options.bidirectional ? "a bidirectional" : "a one-way";
+for (const fixtures of [seq2seq, bidirectional, positions]) {
+  const encoder =
+    (fixtures.options.bidirectional ? "a bidirectional" : "a one-way") +
+    (fixtures.options.positions ? " (with positions)" : "");
   for (const record of fixtures.models) {
     const title =
       record.attention === "none" ? "a fixed-size memory" : `${record.attention} attention`;
