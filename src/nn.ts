@@ -764,8 +764,8 @@ export class Seq2Seq implements Module {
   readonly startToken: number;
 
   constructor(rng: Random, options: Seq2SeqOptions) {
-    checkRandom("Seq2Seq", "rng", rng);
     const fn = "Seq2Seq";
+    checkRandom(fn, "rng", rng);
     checkRequiredOptions(fn, options, SEQ2SEQ_OPTIONS);
     const { sourceVocabulary, targetVocabulary, dEmbed, hidden } = options;
     checkInteger(fn, "sourceVocabulary", sourceVocabulary, 1);
@@ -968,8 +968,8 @@ export class AttentionClassifier implements Module {
   readonly uniformAttention: boolean;
 
   constructor(rng: Random, options: AttentionClassifierOptions) {
-    checkRandom("AttentionClassifier", "rng", rng);
     const fn = "AttentionClassifier";
+    checkRandom(fn, "rng", rng);
     checkRequiredOptions(fn, options, CLASSIFIER_OPTIONS);
     const { vocabulary, dEmbed, dAttn, classes } = options;
     checkInteger(fn, "vocabulary", vocabulary, 1);

@@ -8,13 +8,14 @@ import { createRandom, toyTranslationTask } from "../../src";
 import type { SentencePair } from "../../src";
 import { executedCourse } from "../support/course";
 import {
+  expectOpenExercises,
   htmlOutputs,
   joinText,
   Notebook,
   numberAfter,
-  taggedOutput,
   prose,
   rows,
+  taggedOutput,
 } from "../support/notebook-check";
 
 const CHAPTER = "01-translators-parable";
@@ -90,6 +91,10 @@ describe("chapter 1: the translator's parable", function () {
   const d = (word: number) => task.translate([word])[0];
   const wordId = (word: string) => task.sourceWords.indexOf(word);
   const targetId = (word: string) => task.targetWords.indexOf(word);
+
+  it("ends with exercises 1.1 to 1.3, each left unanswered with a hint", () => {
+    expectOpenExercises(chapter, 1, 3);
+  });
 
   it("shows a toy language whose neighbouring words swap places", () => {
     const lines = taggedOutput(chapter, "fact-task").split("\n");

@@ -3,8 +3,8 @@
 import { expect } from "chai";
 import { executedCourse } from "../support/course";
 import {
+  expectOpenExercises,
   htmlOutputs,
-  joinText,
   Notebook,
   numberAfter,
   taggedOutput,
@@ -136,15 +136,7 @@ describe("chapter 2: a spotlight on meaning", function () {
   });
 
   it("ends with exercises 2.1 to 2.3, each left unanswered with a hint", () => {
-    const outputs = chapter.cells
-      .filter((cell) => cell.cell_type === "code" && /\bcheck\("2\.\d"/.test(joinText(cell.source)))
-      .map((cell) => (cell.outputs ?? []).map((o) => joinText(o.text)).join(""));
-    expect(outputs).to.have.length(3);
-    outputs.forEach((text, k) =>
-      expect(text).to.match(
-        new RegExp(`Exercise 2\\.${k + 1} \\(.+\\): not answered yet\\. Hint: \\S`),
-      ),
-    );
+    const outputs = expectOpenExercises(chapter, 2, 3);
     // Exercise 2.2 shows the scores it is about.
     expect(outputs[1]).to.include("scores [2, 1, 0, -1]");
   });

@@ -2,7 +2,13 @@
 // outputs and checked against the same model recomputed here in plain loops, without the library.
 import { expect } from "chai";
 import { executedCourse } from "../support/course";
-import { htmlOutputs, Notebook, numberAfter, taggedOutput } from "../support/notebook-check";
+import {
+  expectOpenExercises,
+  htmlOutputs,
+  Notebook,
+  numberAfter,
+  taggedOutput,
+} from "../support/notebook-check";
 
 // The chapter's hand-built model: one-hot parts of speech, and what each kind looks for.
 const TOKENS = ["the", "small", "model", "learned", "and", "it", "improved"];
@@ -65,6 +71,10 @@ describe("chapter 5: when the spotlight turns inward", function () {
   let chapter: Notebook;
   before(() => {
     chapter = executedCourse().executed("05-self-attention");
+  });
+
+  it("ends with exercises 5.1 to 5.3, each left unanswered with a hint", () => {
+    expectOpenExercises(chapter, 5, 3);
   });
 
   it("computes the self-attention weights of the hand-built sentence, all of them above 0", () => {

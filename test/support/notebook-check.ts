@@ -2,6 +2,7 @@
 // of the notebook tests. Both sides go through the sanitisers of test/notebook-checks.json;
 // numbers are then compared within a tolerance, everything else to the letter; cells tagged
 // with the skip tag are not compared. A mismatch comes with a unified diff of the cell.
+import { expect } from "chai";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { createTwoFilesPatch } from "diff";
@@ -197,4 +198,23 @@ export function rows(text: string, pattern: RegExp): string[][] {
     .map((line) => line.match(pattern))
     .filter((match): match is RegExpMatchArray => match !== null)
     .map((match) => match.slice(1));
+}
+
+/**
+ * Asserts that a chapter, as committed and executed, ends with `count` exercises left open:
+ * each cell calling `check("<chapter>.k", …)`, in order, prints "Exercise <chapter>.k (…): not
+ * answered yet. Hint: …". Returns each such cell's printed text.
+ */
+export function expectOpenExercises(notebook: Notebook, chapter: number, count: number): string[] {
+  const calls = new RegExp(`\\bcheck\\("${chapter}\\.\\d+"`);
+  const outputs = notebook.cells
+    .filter((cell) => cell.cell_type === "code" && calls.test(joinText(cell.source)))
+    .map((cell) => (cell.outputs ?? []).map((o) => joinText(o.text)).join(""));
+  expect(outputs, `cells calling check("${chapter}.…")`).to.have.length(count);
+  outputs.forEach((text, k) =>
+    expect(text).to.match(
+      new RegExp(`Exercise ${chapter}\\.${k + 1} \\(.+\\): not answered yet\\. Hint: \\S`),
+    ),
+  );
+  return outputs;
 }
